@@ -1,0 +1,1 @@
+"""How trials are scheduled: experiment spec, Tuner, Optuna mirror and the CLI."""

@@ -1,0 +1,39 @@
+"""The `gantune` command groups."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def parse_options(pairs: list[str] | None) -> dict[str, Any]:
+    """`key=value` pairs into a dict; ints, floats and booleans are converted."""
+    options: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"option {pair!r} is not of the form key=value")
+        options[key] = convert(raw)
+    return options
+
+
+def convert(raw: str) -> Any:
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def add_option_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--option",
+        "-O",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a dataset option (e.g. size=64, seed=1, root=~/flowers); repeatable",
+    )

@@ -1,0 +1,56 @@
+"""`gantune train --set key=value ...`: one trial on this machine, without Ray."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from search.commands import parse_options
+from search.storage import results_root, timestamped
+from trainables.trial import resolve, run_local
+
+COLUMNS = (
+    "training_iteration",
+    "images_seen",
+    "epoch",
+    "loss_d",
+    "loss_g",
+    "fid",
+    "images_per_second",
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train", help="run one trial locally (no Ray); resumes if the directory has a checkpoint"
+    )
+    parser.add_argument(
+        "--set",
+        "-s",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a config value, e.g. net=mlp loss=ns max_iterations=5 (see the trial config keys)",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="trial directory (default: a new one)")
+    parser.add_argument("--cpus", type=float, default=None, help="threads to use (default: all)")
+    parser.set_defaults(run=run)
+
+
+def print_row(result: dict) -> None:
+    cells = []
+    for name in COLUMNS:
+        value = result.get(name, "")
+        cells.append(f"{value:>12.4g}" if isinstance(value, float) else f"{value!s:>12}")
+    print("  ".join(cells), flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = parse_options(args.set)
+    resolve(config)  # bad keys and values fail here, before data is read
+    directory = args.output or results_root() / timestamped("train")
+    print(f"trial directory: {directory}")
+    print("  ".join(f"{name:>12}" for name in COLUMNS))
+    reported = run_local(config, directory, cpus=args.cpus, on_report=print_row)
+    if reported and reported[-1].get("diverged"):
+        print("the trial diverged (a loss or the metric became non-finite)")
+    return 0

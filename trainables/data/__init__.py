@@ -1,0 +1,124 @@
+"""Datasets, in one registry, behind one entry point:
+
+    images, labels = trainables.data.load(name, split="train", **options)
+
+`images` is always a uint8 tensor N x C x H x W in [0, 255] (0 is black), held in memory;
+what `labels` holds is documented per dataset (class ids, or class/domain/item columns, or
+an attributes frame). Every dataset also says how its labels map to classes (for
+conditional models and classifiers) and how to group samples for a grid.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import torch
+
+from trainables.data import color, fashion_mnist, image_folder, textures
+from trainables.registry import Registry
+
+Classes = tuple[torch.Tensor, list[str]]
+
+
+def plain_classes(names: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
+    return lambda labels, options: (labels, list(names))
+
+
+def folder_classes(labels: Any, options: dict) -> Classes:
+    if isinstance(labels, pd.DataFrame):
+        column = "masterCategory" if "masterCategory" in labels else labels.columns[1]
+        codes, names = pd.factorize(labels[column].astype(str), sort=True)
+        return torch.as_tensor(codes, dtype=torch.int64), list(names)
+    root = Path(options["root"]).expanduser()
+    if image_folder.detect_layout(root) == "cyclegan" or options.get("layout") == "cyclegan":
+        return labels, ["A", "B"]
+    base = root / "train" if (root / "train").is_dir() else root
+    return labels, sorted(p.name for p in base.iterdir() if p.is_dir())
+
+
+@dataclass(frozen=True)
+class Dataset:
+    summary: str
+    loader: Callable[..., tuple[torch.Tensor, Any]]
+    classes: Callable[[Any, dict], Classes]
+    groups: Callable[[Any, dict], Classes] | None = None  # for grids; default: classes
+    fetch: Callable[..., str] | None = None
+    fid_backend: str | None = None  # default FID feature backend
+
+    def options(self) -> list[str]:
+        return [name for name in inspect.signature(self.loader).parameters if name != "split"]
+
+
+DATASETS: Registry[Dataset] = Registry("dataset")
+DATASETS.register(
+    "fashion-mnist",
+    Dataset(
+        "Fashion-MNIST, 60k/10k gray 28x28, 10 classes",
+        fashion_mnist.load,
+        plain_classes(fashion_mnist.CLASSES),
+        fetch=lambda path=None: fashion_mnist.fetch(path),
+        fid_backend="fmnist-cnn",
+    ),
+)
+DATASETS.register(
+    "fashion-mnist-color",
+    Dataset(
+        "Fashion-MNIST coloured by a palette per class, RGB 28x28",
+        color.load,
+        plain_classes(fashion_mnist.CLASSES),
+        fetch=lambda path=None: fashion_mnist.fetch(path),
+        fid_backend="fmnist-cnn",
+    ),
+)
+DATASETS.register(
+    "leather-denim",
+    Dataset(
+        "Fashion-MNIST shapes rendered as leather (A) and denim (B), RGB 32x32 or 64x64",
+        textures.load,
+        lambda labels, options: (labels[:, 0], list(fashion_mnist.CLASSES)),
+        groups=lambda labels, options: (labels[:, 1], list(textures.DOMAINS)),
+        fetch=textures.fetch,
+        fid_backend="leather-denim-cnn",
+    ),
+)
+DATASETS.register(
+    "image-folder",
+    Dataset(
+        "your own images: CycleGAN, class-folder or images+attributes-CSV layout",
+        image_folder.load,
+        folder_classes,
+    ),
+)
+
+
+def check_options(name: str, options: dict) -> Dataset:
+    """The dataset entry, after checking that every option is one it takes."""
+    dataset = DATASETS.get(name)
+    unknown = sorted(set(options) - set(dataset.options()))
+    if unknown:
+        raise ValueError(
+            f"dataset {name!r} takes no option {', '.join(unknown)}; "
+            f"valid options: {', '.join(dataset.options()) or 'none'}"
+        )
+    return dataset
+
+
+def load(name: str, split: str = "train", **options: Any) -> tuple[torch.Tensor, Any]:
+    """Images (uint8 N x C x H x W) and labels of dataset `name`; see each dataset's loader."""
+    return check_options(name, options).loader(split, **options)
+
+
+def classes(name: str, labels: Any, **options: Any) -> Classes:
+    """Class ids per image and the class names, for conditional models and classifiers."""
+    return check_options(name, options).classes(labels, options)
+
+
+def groups(name: str, labels: Any, **options: Any) -> Classes:
+    """Group ids per image and group names, for sample grids (classes or domains)."""
+    dataset = check_options(name, options)
+    return (dataset.groups or dataset.classes)(labels, options)

@@ -1,0 +1,1 @@
+"""The GAN family: losses, penalties, conditioning, config and the trainer."""

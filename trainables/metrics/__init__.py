@@ -1,0 +1,13 @@
+"""Metrics: feature backends, Fréchet distance, FID with cached reference statistics."""
+
+from trainables.metrics.fid import class_agreement, fid, real_floor, reference_statistics
+from trainables.metrics.frechet import GaussianStats, frechet_distance
+
+__all__ = [
+    "GaussianStats",
+    "class_agreement",
+    "fid",
+    "frechet_distance",
+    "real_floor",
+    "reference_statistics",
+]

@@ -1,0 +1,111 @@
+"""FID against cached reference statistics, and the class agreement of conditional models.
+
+Reference statistics are computed once per (dataset and its options, split, backend and
+its weights, resolution), stored under the cache dir, and guarded by a file lock so that
+trials starting together compute them once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import numpy as np
+import torch
+
+from trainables import data
+from trainables.data.cache import cache_dir, file_lock, save_npz_atomic
+from trainables.metrics.backends import get_backend
+from trainables.metrics.frechet import GaussianStats
+
+log = logging.getLogger(__name__)
+Reference = tuple[str, str]  # (dataset, split)
+_memo: dict[tuple, GaussianStats] = {}
+
+
+def default_backend(dataset: str) -> str:
+    backend = data.DATASETS.get(dataset).fid_backend
+    if backend is None:
+        raise ValueError(
+            f"dataset {dataset!r} has no default FID backend; name one (e.g. inception)"
+        )
+    return backend
+
+
+def cache_key(dataset: str, split: str, backend: str, resolution: int, options: dict) -> str:
+    identity = get_backend(backend).identity()[:12]
+    suffix = ""
+    if options:
+        canonical = json.dumps(options, sort_keys=True, default=str).encode()
+        suffix = "-" + hashlib.sha256(canonical).hexdigest()[:10]
+    return f"{dataset}{suffix}-{split}-{backend}-{identity}-{resolution}px"
+
+
+def reference_statistics(
+    reference: Reference,
+    backend: str | None = None,
+    options: dict[str, Any] | None = None,
+    device: torch.device | None = None,
+) -> GaussianStats:
+    """Gaussian fit of the backend's features of a dataset split, cached on disk."""
+    dataset, split = reference
+    options = options or {}
+    backend = backend or default_backend(dataset)
+    memo_key = (dataset, split, backend, json.dumps(options, sort_keys=True, default=str))
+    if memo_key in _memo:
+        return _memo[memo_key]
+    images, _ = data.load(dataset, split, **options)
+    key = cache_key(dataset, split, backend, images.shape[-1], options)
+    path = cache_dir() / "fid-reference" / f"{key}.npz"
+    if not path.is_file():
+        with file_lock(path.with_suffix(".lock")):
+            if not path.is_file():  # another process may have written it meanwhile
+                log.info("computing reference statistics for %s", key)
+                features = get_backend(backend).embed(images, device=device)
+                save_npz_atomic(path, GaussianStats.of(features).to_arrays())
+    with np.load(path) as arrays:
+        stats = GaussianStats.from_arrays(arrays)
+    _memo[memo_key] = stats
+    return stats
+
+
+def statistics(
+    images: torch.Tensor, backend: str, device: torch.device | None = None
+) -> GaussianStats:
+    return GaussianStats.of(get_backend(backend).embed(images, device=device))
+
+
+def fid(
+    generated: torch.Tensor,
+    reference: Reference = ("fashion-mnist", "test"),
+    backend: str | None = None,
+    options: dict[str, Any] | None = None,
+    device: torch.device | None = None,
+) -> float:
+    """FID of uint8 images (N x C x H x W) against a dataset split."""
+    backend = backend or default_backend(reference[0])
+    target = reference_statistics(reference, backend, options, device)
+    return statistics(generated, backend, device).distance(target)
+
+
+def real_floor(
+    dataset: str = "fashion-mnist",
+    backend: str | None = None,
+    count: int = 10000,
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+) -> float:
+    """FID of `count` random train images against the test split: the best a model can hope for."""
+    images, _ = data.load(dataset, "train", **(options or {}))
+    chosen = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:count]
+    return fid(images[chosen], (dataset, "test"), backend, options)
+
+
+def class_agreement(
+    images: torch.Tensor, requested: torch.Tensor, backend: str = "fmnist-cnn"
+) -> float:
+    """Fraction of samples that the backend's classifier assigns to the class asked for."""
+    predicted = get_backend(backend).classify(images)
+    return float((predicted == requested.cpu()).float().mean())

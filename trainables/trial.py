@@ -1,0 +1,191 @@
+"""The one trial loop, for every family (DESIGN.md, "The trial loop").
+
+    config dict -> validated settings + family config -> threads, device, data (once per
+    process) -> restore -> per iteration: train `images_per_iter` images, evaluate, save a
+    sample grid, report metrics with a checkpoint.
+
+A non-finite loss or metric reports the family's worst metric value (FID = inf) with
+`diverged = True` and ends the trial; NaN is never reported.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from trainables.config import ConfigError, check_range, field_names, from_dict
+from trainables.device import pick_device, set_threads
+from trainables.families import FAMILIES, Family
+from trainables.images import grid, save_png
+from trainables.session import LocalSession, Session, TuneSession
+from trainables.trial_data import trial_data
+
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TrialSettings:
+    family: str = "gan"
+    images_per_iter: int = 6400  # one iteration (ASHA's time unit) trains on this many images
+    max_iterations: int = 10
+    seed: int = 0
+    device: str = "auto"
+    eval_samples: int = 10000  # generated samples per FID evaluation (Lucic et al.: 10k)
+    fid_backend: str | None = None  # None: the dataset's default backend
+    grid_columns: int = 10
+
+    def __post_init__(self) -> None:
+        FAMILIES.get(self.family)
+        for name in ("images_per_iter", "max_iterations", "eval_samples", "grid_columns"):
+            check_range(name, getattr(self, name), low=1)
+        if self.eval_samples < 2:
+            raise ConfigError("eval_samples must be at least 2 (a covariance needs two samples)")
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    settings: TrialSettings
+    family: Family
+    model: Any  # the family's frozen config
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self.settings) | asdict(self.model)
+
+
+def resolve(config: dict[str, Any]) -> ResolvedConfig:
+    """Split a flat config into trial settings and the family's config; validate both."""
+    family = FAMILIES.get(config.get("family", "gan"))
+    settings_keys, model_keys = field_names(TrialSettings), field_names(family.config_type)
+    unknown = sorted(set(config) - set(settings_keys) - set(model_keys))
+    if unknown:
+        raise ConfigError(
+            f"unknown config key(s) {', '.join(unknown)}; valid keys: "
+            f"{', '.join(settings_keys + model_keys)}"
+        )
+    settings = from_dict(
+        TrialSettings, {k: v for k, v in config.items() if k in settings_keys}, "trial"
+    )
+    model = from_dict(
+        family.config_type, {k: v for k, v in config.items() if k in model_keys}, "model"
+    )
+    return ResolvedConfig(settings, family, model)
+
+
+def finite_or_inf(value: float) -> float:
+    """NaN never leaves a trial: it becomes inf (ASHA and Optuna can rank inf, not NaN)."""
+    return float("inf") if math.isnan(value) else value
+
+
+def all_finite(values: dict[str, float]) -> bool:
+    return all(math.isfinite(v) for v in values.values())
+
+
+def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
+    """Run one trial to its end (or until the scheduler stops it); return what it reported."""
+    resolved = resolve(config)
+    settings, family = resolved.settings, resolved.family
+    set_threads(session.cpus())
+    device = pick_device(settings.device)
+    torch.manual_seed(settings.seed)
+    data = trial_data(resolved.model.dataset, resolved.model.dataset_options, device)
+    trainer = family.trainer(resolved.model, data, device, settings.seed)
+    iteration = 0
+    state = session.restore()
+    if state is not None:
+        trainer.load_state_dict(state["trainer"])
+        torch.set_rng_state(state["rng"])
+        if state.get("cuda_rng") is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(state["cuda_rng"])
+        iteration = state["iteration"]
+    trial_dir = session.trial_dir()
+    (trial_dir / "config.json").write_text(json.dumps(resolved.as_dict(), indent=2, default=str))
+    reported = []
+    while iteration < settings.max_iterations:
+        started = time.perf_counter()
+        losses = {
+            name: finite_or_inf(value)
+            for name, value in trainer.train(settings.images_per_iter).items()
+        }
+        train_seconds = time.perf_counter() - started
+        iteration += 1
+        base = {
+            "training_iteration": iteration,
+            "images_seen": trainer.images_seen,
+            "epoch": trainer.epoch,
+            **losses,
+        }
+        if not all_finite(losses):
+            reported.append(diverged(base, family, session))
+            return reported
+        started = time.perf_counter()
+        metrics = {
+            k: finite_or_inf(v)
+            for k, v in trainer.evaluate(settings.eval_samples, settings.fid_backend).items()
+        }
+        if not math.isfinite(metrics[family.metric]):
+            reported.append(diverged(base | metrics, family, session))
+            return reported
+        save_grid(trainer, trial_dir, iteration, settings.grid_columns)
+        result = (
+            base
+            | metrics
+            | {
+                "diverged": False,
+                "train_seconds": train_seconds,
+                "eval_seconds": time.perf_counter() - started,
+                "images_per_second": settings.images_per_iter / train_seconds,
+            }
+        )
+        reported.append(result)
+        session.report(result, checkpoint_state(trainer, resolved, iteration, data))
+    return reported
+
+
+def diverged(metrics: dict[str, Any], family: Family, session: Session) -> dict[str, Any]:
+    """Report the worst value and end; the last good checkpoint stays the trial's latest."""
+    result = metrics | {family.metric: family.worst, "diverged": True}
+    session.report(result, None)
+    return result
+
+
+def checkpoint_state(
+    trainer: Any, resolved: ResolvedConfig, iteration: int, data
+) -> dict[str, Any]:
+    return {
+        "format": STATE_FORMAT,
+        "iteration": iteration,
+        "config": resolved.as_dict(),
+        "class_names": list(data.class_names),
+        "image_shape": list(data.images.shape[1:]),
+        "trainer": trainer.state_dict(),
+        "rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+    }
+
+
+def save_grid(trainer: Any, trial_dir: Path, iteration: int, columns: int) -> None:
+    images = trainer.grid()
+    if images is not None:
+        save_png(grid(images, columns), trial_dir / "samples" / f"iteration_{iteration:04d}.png")
+
+
+def trainable(config: dict[str, Any]) -> None:
+    """The function Ray Tune runs for each trial."""
+    run(config, TuneSession())
+
+
+def run_local(
+    config: dict[str, Any],
+    directory: str | Path,
+    cpus: float | None = None,
+    on_report: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run a trial without Ray, into `directory` (resuming from its latest checkpoint)."""
+    return run(config, LocalSession(directory, cpus=cpus, on_report=on_report))

@@ -1,0 +1,44 @@
+"""A trial's data: loaded once per process, moved once to the trial's device."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from trainables import data
+
+
+@dataclass(frozen=True)
+class TrialData:
+    dataset: str
+    options: dict[str, Any]
+    images: torch.Tensor  # uint8 N x C x H x W, on the trial's device
+    labels: torch.Tensor  # class ids, on the trial's device
+    class_names: tuple[str, ...]
+    fid_backend: str | None
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(dataset: str, options_json: str, split: str, device: str) -> TrialData:
+    options = json.loads(options_json)
+    images, labels = data.load(dataset, split, **options)
+    ids, names = data.classes(dataset, labels, **options)
+    target = torch.device(device)
+    return TrialData(
+        dataset,
+        options,
+        images.to(target),
+        ids.to(target),
+        tuple(names),
+        data.DATASETS.get(dataset).fid_backend,
+    )
+
+
+def trial_data(
+    dataset: str, options: dict[str, Any], device: torch.device, split: str = "train"
+) -> TrialData:
+    return _cached(dataset, json.dumps(options, sort_keys=True), split, str(device))
