@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Command modules, each exposing `register(subparsers)`; imported lazily so that
@@ -14,6 +15,9 @@ COMMANDS = {
     "classifier": "search.commands.classifier",
     "train": "search.commands.train",
     "generate": "search.commands.generate",
+    "search": "search.commands.search",
+    "dashboard": "search.commands.dashboard",
+    "report": "search.commands.report",
 }
 
 
@@ -26,7 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    # We checkpoint every iteration on purpose (resumable trials); Tune's warning about
+    # frequent experiment snapshots is noise here.
+    os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
     args = build_parser().parse_args(argv)
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
         return int(args.run(args) or 0)
     except (ValueError, FileNotFoundError, RuntimeError) as error:

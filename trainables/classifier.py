@@ -199,6 +199,8 @@ class ClassifierTrainer:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
+        for group in self.optimizer.param_groups:  # the config wins (PBT mutations)
+            group["lr"], group["weight_decay"] = self.config.lr, self.config.weight_decay
         self.sampler.load_state_dict(state["sampler"])
         self.shifts.set_state(state["shifts"])
         self.images_seen = state["images_seen"]

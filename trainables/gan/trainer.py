@@ -229,6 +229,10 @@ class GanTrainer:
         self.discriminator.load_state_dict(state["discriminator"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
+        # The config is the source of truth: PBT restores a checkpoint under new values.
+        for optimizer, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            for group in optimizer.param_groups:
+                group["lr"], group["betas"] = lr, (self.config.beta1, self.config.beta2)
         self.sampler.load_state_dict(state["sampler"])
         self.noise.set_state(state["noise"])
         self.loss_state.update(state["loss_state"])

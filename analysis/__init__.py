@@ -1,0 +1,1 @@
+"""What we learned: experiments -> tidy data -> tables and Plotly figures -> one report."""

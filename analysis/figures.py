@@ -1,0 +1,287 @@
+"""Figures: data in (the tidy frame or a table), `plotly.graph_objects.Figure` out."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from analysis.load import final_rows
+
+PALETTE = qualitative.D3
+
+
+def colours(losses: list[str]) -> dict[str, str]:
+    return {loss: PALETTE[i % len(PALETTE)] for i, loss in enumerate(sorted(losses))}
+
+
+def metric_label(frame: pd.DataFrame, backend: str) -> str:
+    metric = frame["metric"].iloc[0]
+    return f"FID ({backend} features)" if metric == "fid" else metric
+
+
+def finite(values: pd.Series) -> pd.Series:
+    return values.astype(float).where(np.isfinite(values.astype(float)))
+
+
+def fid_curves(frame: pd.DataFrame, backend: str) -> go.Figure:
+    """The metric per iteration for every trial, coloured by loss; ASHA stops marked."""
+    metric, palette = frame["metric"].iloc[0], colours(frame["loss"].unique().tolist())
+    figure = go.Figure()
+    shown: set[str] = set()
+    for (_, trial_id), trial in frame.groupby(["experiment", "trial_id"], sort=True):
+        loss = trial["loss"].iloc[0]
+        figure.add_trace(
+            go.Scatter(
+                x=trial["training_iteration"],
+                y=finite(trial[metric]),
+                mode="lines+markers",
+                line={"color": palette[loss], "width": 1.5},
+                marker={"size": 4},
+                name=loss,
+                legendgroup=loss,
+                showlegend=loss not in shown,
+                hovertemplate=f"trial {trial_id} ({loss})<br>iteration %{{x}}<br>"
+                f"{metric} %{{y:.2f}}<extra></extra>",
+            )
+        )
+        shown.add(loss)
+    stopped = final_rows(frame)
+    stopped = stopped[stopped["early_stopped"]]
+    if len(stopped):
+        figure.add_trace(
+            go.Scatter(
+                x=stopped["training_iteration"],
+                y=finite(stopped[metric]),
+                mode="markers",
+                marker={"symbol": "x", "size": 10, "color": "black"},
+                name="stopped by ASHA",
+            )
+        )
+    figure.update_layout(title=f"{metric} per iteration, every trial", legend_title="loss")
+    figure.update_xaxes(
+        title="iteration (one iteration = images_per_iter training images)", dtick=1
+    )
+    figure.update_yaxes(title=metric_label(frame, backend))
+    return figure
+
+
+def metric_distribution(frame: pd.DataFrame, backend: str) -> go.Figure:
+    """Final metric of every trial, per loss (as in Lucic et al., Figure 4)."""
+    final, metric = final_rows(frame), frame["metric"].iloc[0]
+    palette = colours(final["loss"].unique().tolist())
+    figure = go.Figure()
+    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+        figure.add_trace(
+            go.Box(
+                y=finite(group[metric]),
+                name=loss,
+                boxpoints="all",
+                jitter=0.4,
+                marker_color=palette[loss],
+                hovertext=group["trial_id"],
+            )
+        )
+    figure.update_layout(
+        title=f"final {metric} per loss (all trials, stopped ones at their stop)", showlegend=False
+    )
+    figure.update_xaxes(title="loss")
+    figure.update_yaxes(title=metric_label(frame, backend))
+    return figure
+
+
+def bootstrap_best(
+    values: np.ndarray, costs: np.ndarray, mode: str, draws: int, rng: np.random.Generator
+):
+    """Expected best value after k settings (k = 1..n) and after spending compute, with
+    10-90% bands, by resampling the trials (with replacement) in random order."""
+    n = len(values)
+    picks = rng.integers(0, n, size=(draws, n))
+    sampled = values[picks]
+    running = (
+        np.minimum.accumulate(sampled, axis=1)
+        if mode == "min"
+        else np.maximum.accumulate(sampled, axis=1)
+    )
+    spent = np.cumsum(costs[picks], axis=1)
+    grid = np.linspace(spent.min(), spent.max(), 40)
+    on_grid = np.full((draws, len(grid)), np.nan)
+    for row in range(draws):
+        index = np.searchsorted(spent[row], grid, side="right") - 1
+        valid = index >= 0
+        on_grid[row, valid] = running[row, index[valid]]
+    with np.errstate(all="ignore"):
+        by_k = (
+            np.nanmean(running, axis=0),
+            np.nanpercentile(running, 10, axis=0),
+            np.nanpercentile(running, 90, axis=0),
+        )
+        by_cost = (
+            np.nanmean(on_grid, axis=0),
+            np.nanpercentile(on_grid, 10, axis=0),
+            np.nanpercentile(on_grid, 90, axis=0),
+        )
+    return np.arange(1, n + 1), by_k, grid, by_cost
+
+
+def band(figure: go.Figure, x, curves, colour: str, name: str, column: int, legend: bool) -> None:
+    mean, low, high = curves
+    figure.add_trace(
+        go.Scatter(
+            x=np.concatenate([x, x[::-1]]),
+            y=np.concatenate([high, low[::-1]]),
+            fill="toself",
+            fillcolor=colour,
+            opacity=0.2,
+            line={"width": 0},
+            hoverinfo="skip",
+            name=f"{name} 10-90%",
+            legendgroup=name,
+            showlegend=False,
+        ),
+        row=1,
+        col=column,
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=mean,
+            mode="lines",
+            line={"color": colour},
+            name=name,
+            legendgroup=name,
+            showlegend=legend,
+        ),
+        row=1,
+        col=column,
+    )
+
+
+def budget_curves(frame: pd.DataFrame, backend: str, draws: int = 400, seed: int = 0) -> go.Figure:
+    """Expected best metric against the number of settings tried and against compute
+    (training images), bootstrapped over the trials of each loss (Lucic et al., Fig. 5)."""
+    final, metric, mode = final_rows(frame), frame["metric"].iloc[0], frame["mode"].iloc[0]
+    palette = colours(final["loss"].unique().tolist())
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("against settings sampled", "against training images")
+    )
+    rng = np.random.default_rng(seed)
+    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+        values = group[metric].to_numpy(dtype=float)
+        values = np.where(np.isfinite(values), values, np.nan)
+        if np.isnan(values).all():
+            continue
+        k, by_k, grid, by_cost = bootstrap_best(
+            values, group["images_seen"].to_numpy(dtype=float), mode, draws, rng
+        )
+        band(figure, k, by_k, palette[loss], loss, 1, True)
+        band(figure, grid, by_cost, palette[loss], loss, 2, False)
+    figure.update_layout(title=f"expected best {metric} for a budget", legend_title="loss")
+    figure.update_xaxes(title="settings sampled", row=1, col=1)
+    figure.update_xaxes(title="training images spent", row=1, col=2)
+    figure.update_yaxes(title=f"expected best {metric_label(frame, backend)}", row=1, col=1)
+    return figure
+
+
+def importance_bars(importance: pd.DataFrame) -> go.Figure:
+    ordered = importance.sort_values("importance")
+    figure = go.Figure(go.Bar(x=ordered["importance"], y=ordered["param"], orientation="h"))
+    figure.update_layout(title="hyperparameter importance (fANOVA, Optuna)")
+    figure.update_xaxes(title="share of the variance of the final metric", range=[0, 1])
+    figure.update_yaxes(title="hyperparameter")
+    return figure
+
+
+def parallel_coordinates(frame: pd.DataFrame) -> go.Figure:
+    """Searched params and the final metric of every trial, one line each."""
+    final, metric = final_rows(frame), frame["metric"].iloc[0]
+    dimensions, seen = [], []
+    for column in sorted(c for c in final.columns if c.startswith("config.")):
+        values = final[column]
+        if values.isna().any() or values.nunique() < 2 or any(values.equals(o) for o in seen):
+            continue  # a per-loss param (lines with gaps vanish), a constant, or a copy (lr_g)
+        seen.append(values)
+        label = column.removeprefix("config.")
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            numeric = values.astype(float)
+            log = bool((numeric > 0).all() and numeric.max() / numeric.min() > 20)
+            dimensions.append(
+                {
+                    "label": f"log10 {label}" if log else label,
+                    "values": np.log10(numeric) if log else numeric,
+                }
+            )
+        else:
+            codes, names = pd.factorize(values.astype(str), sort=True)
+            dimensions.append(
+                {
+                    "label": label,
+                    "values": codes,
+                    "tickvals": list(range(len(names))),
+                    "ticktext": list(names),
+                }
+            )
+    scores = finite(final[metric])
+    dimensions.append({"label": metric, "values": scores.fillna(scores.max())})
+    figure = go.Figure(
+        go.Parcoords(
+            dimensions=dimensions,
+            line={
+                "color": scores.fillna(scores.max()),
+                "colorscale": "Viridis_r",
+                "showscale": True,
+                "colorbar": {"title": metric},
+            },
+        )
+    )
+    figure.update_layout(title=f"searched hyperparameters and final {metric}")
+    return figure
+
+
+def data_uri(path: str | Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+
+
+def sample_grids(grids: list[tuple[str, str | Path]]) -> go.Figure:
+    """The sample grids of the best trials (fixed noise, last evaluation)."""
+    columns = max(1, len(grids))
+    figure = make_subplots(
+        rows=1, cols=columns, subplot_titles=[title for title, _ in grids] or [""]
+    )
+    for index, (_, path) in enumerate(grids, start=1):
+        figure.add_trace(go.Image(source=data_uri(path)), row=1, col=index)
+    figure.update_xaxes(showticklabels=False)
+    figure.update_yaxes(showticklabels=False)
+    figure.update_layout(title="samples of the best trials", height=520)
+    return figure
+
+
+def asha_rungs(max_t: int, grace_period: int, reduction_factor: int) -> list[int]:
+    rungs, milestone = [], grace_period
+    while milestone < max_t:
+        rungs.append(milestone)
+        milestone *= reduction_factor
+    return [*rungs, max_t]
+
+
+def rung_survival(frame: pd.DataFrame, rungs: list[int]) -> go.Figure:
+    """How many trials of each loss reached each ASHA rung."""
+    final = final_rows(frame)
+    palette = colours(final["loss"].unique().tolist())
+    figure = go.Figure()
+    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+        reached = [int((group["training_iteration"] >= rung).sum()) for rung in rungs]
+        figure.add_trace(
+            go.Bar(x=[str(r) for r in rungs], y=reached, name=loss, marker_color=palette[loss])
+        )
+    figure.update_layout(
+        barmode="stack", title="trials alive at each ASHA rung", legend_title="loss"
+    )
+    figure.update_xaxes(title="rung (iteration)", type="category")
+    figure.update_yaxes(title="trials reaching it")
+    return figure

@@ -1,0 +1,27 @@
+"""`gantune report DIR [DIR ...] -o report.html`: one self-contained HTML report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("report", help="write the HTML report (and results.parquet)")
+    parser.add_argument("experiments", nargs="+", type=Path)
+    parser.add_argument("-o", "--output", type=Path, help="default: <first experiment>/report.html")
+    parser.add_argument("--no-floor", action="store_true", help="skip the real-vs-real FID floor")
+    parser.set_defaults(run=run)
+
+
+def write(experiments: list[Path], output: Path | None, with_floor: bool = True) -> Path:
+    from analysis.report import write_report
+
+    path = write_report(experiments, output or experiments[0] / "report.html", with_floor)
+    print(f"report: {path}\nresults: {path.with_name('results.parquet')}")
+    return path
+
+
+def run(args: argparse.Namespace) -> int:
+    write(args.experiments, args.output, not args.no_floor)
+    return 0

@@ -1,0 +1,58 @@
+import optuna
+import pytest
+
+from analysis import figures
+from analysis.load import final_rows, load_experiment
+from analysis.report import best_grids
+from analysis.tables import param_importance
+
+
+@pytest.fixture(scope="module")
+def frame(tiny_experiment):
+    return load_experiment(tiny_experiment[0])
+
+
+def test_fid_curves_has_a_trace_per_trial_and_one_for_asha_stops(frame):
+    final = final_rows(frame)
+    figure = figures.fid_curves(frame, "fmnist-cnn")
+    assert len(figure.data) == len(final) + 1
+    assert (
+        figure.data[-1].name == "stopped by ASHA"
+        and len(figure.data[-1].x) == final["early_stopped"].sum()
+    )
+
+
+def test_distribution_and_rungs_have_a_trace_per_loss(frame):
+    losses = frame["loss"].nunique()
+    assert len(figures.metric_distribution(frame, "fmnist-cnn").data) == losses
+    rungs = figures.asha_rungs(4, 1, 2)
+    assert rungs == [1, 2, 4]
+    survival = figures.rung_survival(frame, rungs)
+    assert len(survival.data) == losses
+    assert sum(trace.y[0] for trace in survival.data) == frame["trial_id"].nunique()
+
+
+def test_budget_curves_have_a_band_and_a_line_per_loss_and_panel(frame):
+    figure = figures.budget_curves(frame, "fmnist-cnn", draws=50)
+    assert len(figure.data) == 4 * frame["loss"].nunique()
+
+
+def test_parallel_coordinates_and_importance(frame, tiny_experiment):
+    parallel = figures.parallel_coordinates(frame)
+    assert len(parallel.data) == 1
+    labels = [d.label for d in parallel.data[0].dimensions]
+    assert "loss" in labels and labels[-1] == "fid" and "lr_g" not in labels  # lr_g copies lr_d
+    study = optuna.load_study(
+        study_name="tiny", storage=f"sqlite:///{tiny_experiment[0] / 'study.db'}"
+    )
+    importance = param_importance(study.trials, "minimize")
+    assert set(importance["param"]) <= {"loss", "lr_d", "beta1"} and len(importance) >= 2
+    assert importance["importance"].sum() == pytest.approx(1.0)
+    assert len(figures.importance_bars(importance).data) == 1
+
+
+def test_sample_grids_of_the_best_trials(frame):
+    grids = best_grids(frame, count=2)
+    assert len(grids) == 2 and all(path.endswith(".png") for _, path in grids)
+    figure = figures.sample_grids(grids)
+    assert len(figure.data) == 2 and figure.data[0].source.startswith("data:image/png;base64,")

@@ -1,0 +1,84 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.load import load_experiment
+from analysis.published import LUCIC_TABLE_2, lucic_column
+from analysis.tables import family_summary, lucic_table
+
+
+def synthetic_frame(rows):
+    """A frame shaped like load_experiment's: one final row per trial."""
+    records = []
+    for index, (loss, fid, lr, seed) in enumerate(rows):
+        records.append(
+            {
+                "experiment": "e", "trial_id": f"t{index}", "training_iteration": 4, "fid": fid,
+                "images_seen": 1000, "status": "finished", "early_stopped": False, "metric": "fid",
+                "mode": "min", "family": "gan", "loss": loss, "config.loss": loss,
+                "config.lr_d": lr, "config.seed": seed,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(records)
+
+
+def hand_spearman(ours, theirs):
+    """1 - 6 sum d^2 / (n (n^2 - 1)), for orderings without ties."""
+    n = len(ours)
+    rank = lambda values: {v: i for i, v in enumerate(sorted(values))}  # noqa: E731
+    ours_rank, theirs_rank = rank(ours), rank(theirs)
+    d2 = sum((ours_rank[a] - theirs_rank[b]) ** 2 for a, b in zip(ours, theirs, strict=True))
+    return 1 - 6 * d2 / (n * (n**2 - 1))
+
+
+def test_one_row_per_loss_and_spearman_by_hand():
+    frame = synthetic_frame(
+        [
+            ("ns", 50.0, 1e-3, 0),
+            ("ns", 40.0, 2e-3, 0),
+            ("wgan", 35.0, 1e-4, 0),
+            ("mm", 60.0, 1e-3, 0),
+            ("began", 45.0, 1e-3, 0),
+        ]
+    )
+    result = lucic_table(frame, "fmnist-cnn")
+    assert sorted(result.table.index) == ["began", "mm", "ns", "wgan"]
+    assert result.table.loc["ns", "best"] == 40.0 and result.table.loc["ns", "trials"] == 2
+    ours = [result.table.loc[loss, "best"] for loss in ("ns", "wgan", "mm", "began")]
+    published = [LUCIC_TABLE_2[loss][1][0] for loss in ("ns", "wgan", "mm", "began")]
+    assert result.spearman == pytest.approx(hand_spearman(ours, published))
+    assert result.common == 4 and result.backend == "fmnist-cnn"
+
+
+def test_seed_reruns_give_mean_and_std_of_the_best_setting():
+    frame = synthetic_frame(
+        [("ns", 40.0, 1e-3, 0), ("ns", 44.0, 1e-3, 1), ("ns", 42.0, 1e-3, 2), ("ns", 90.0, 5e-3, 0)]
+    )
+    row = lucic_table(frame, "fmnist-cnn").table.loc["ns"]
+    assert row["seeds"] == 3 and row["seeds_mean"] == pytest.approx(42.0)
+    assert row["seeds_std"] == pytest.approx(np.std([40.0, 44.0, 42.0], ddof=1))
+
+
+def test_table_of_a_real_experiment(tiny_experiment):
+    frame = load_experiment(tiny_experiment[0])
+    result = lucic_table(frame, "fmnist-cnn")
+    assert set(result.table.index) == set(frame["loss"])  # one row per loss
+    finals = frame.sort_values("training_iteration").groupby("trial_id").tail(1)
+    for loss, group in finals.groupby("loss"):
+        assert result.table.loc[loss, "best"] == pytest.approx(group["fid"].min())
+        assert result.table.loc[loss, "published_mean"] == lucic_column().loc[loss, "fid_mean"]
+    ours = [result.table.loc[loss, "best"] for loss in result.table.index]
+    theirs = [result.table.loc[loss, "published_mean"] for loss in result.table.index]
+    assert result.spearman == pytest.approx(hand_spearman(ours, theirs))
+
+
+def test_family_summary_counts(tiny_experiment):
+    summary = family_summary(load_experiment(tiny_experiment[0]))
+    row = summary.loc["gan"]
+    assert (
+        row["trials"] == 6
+        and row["finished"] + row["stopped_early"] + row["diverged"] + row["errors"] == 6
+    )
+    assert math.isfinite(row["best_fid"])
