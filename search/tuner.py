@@ -16,7 +16,7 @@ from typing import Any
 
 import optuna
 import ray
-from optuna.distributions import BaseDistribution, CategoricalDistribution
+from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from ray import tune
 from ray.tune.schedulers import (
     ASHAScheduler,
@@ -51,15 +51,36 @@ def asha(spec: ExperimentSpec) -> TrialScheduler:
     )
 
 
+PBT_MUTATED = ("lr_d", "lr_g", "beta1")
+
+
+def tune_domain(param: Any) -> Any:
+    """A preset param as a Tune sampling domain (PBT samples and mutates without Optuna)."""
+    if isinstance(param, Float):
+        return (tune.loguniform if param.log else tune.uniform)(param.low, param.high)
+    if isinstance(param, Choice):
+        return tune.choice(list(param.values))
+    return param.value
+
+
+def pbt_param_space(spec: ExperimentSpec) -> dict[str, Any]:
+    """Every param of the preset (a loss ignores the others' params), drawn by Tune."""
+    preset = spec.preset_object()
+    space = {name: tune_domain(param) for name, param in preset.params.items()}
+    space.setdefault("lr_g", space.get("lr_d"))
+    if preset.losses:
+        space["loss"] = tune.choice(list(preset.losses))
+    return space | dict(preset.constants) | spec.trial_constants()
+
+
 def pbt(spec: ExperimentSpec) -> TrialScheduler:
-    """Perturbs the shared continuous hyperparameters; trials restore from each other."""
-    mutations: dict[str, Any] = {}
-    for name, param in spec.preset_object().params.items():
-        if name in ("lr_d", "beta1") and isinstance(param, Float):
-            sample = tune.loguniform if param.log else tune.uniform
-            mutations[name] = sample(param.low, param.high)
-        elif name in ("lr_d", "beta1") and isinstance(param, Choice):
-            mutations[name] = list(param.values)
+    """Perturbs the learning rates and beta1; weak trials restart from strong ones."""
+    params = spec.preset_object().params
+    mutations = {
+        name: tune_domain(params.get("lr_d" if name == "lr_g" else name))
+        for name in PBT_MUTATED
+        if isinstance(params.get("lr_d" if name == "lr_g" else name), Float | Choice)
+    }
     return PopulationBasedTraining(
         time_attr="training_iteration",
         perturbation_interval=spec.scheduler.perturbation_interval,
@@ -86,13 +107,33 @@ def draw_config(
     return spaces.get_space(space)(trial, preset, loss) | constants
 
 
+class RecordingTrial:
+    """Replays a config through a define-by-run space and records the distributions it
+    draws from. Unlike optuna's FixedTrial it accepts values outside them (PBT mutates
+    beyond the ranges); the store keeps such values as attributes."""
+
+    number = 0
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.distributions: dict[str, BaseDistribution] = {}
+
+    def suggest_float(self, name: str, low: float, high: float, *, log: bool = False) -> float:
+        self.distributions[name] = FloatDistribution(low, high, log=log)
+        return self.config.get(name, low)
+
+    def suggest_categorical(self, name: str, choices: list[Any]) -> Any:
+        self.distributions[name] = CategoricalDistribution(choices)
+        return self.config.get(name, choices[0])
+
+
 def replay_distributions(
     config: dict[str, Any], space: str, preset: spaces.Preset, stratify: bool
 ) -> dict[str, BaseDistribution]:
     """The distributions a config's values were drawn from (for the study store)."""
-    fixed = optuna.trial.FixedTrial(config)
-    spaces.get_space(space)(fixed, preset, config.get("loss") if stratify else None)
-    distributions = dict(fixed.distributions)
+    recorder = RecordingTrial(config)
+    spaces.get_space(space)(recorder, preset, config.get("loss") if stratify else None)
+    distributions = dict(recorder.distributions)
     if stratify:
         distributions["loss"] = CategoricalDistribution(list(preset.losses))
     return distributions
@@ -169,15 +210,21 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
         constants=spec.trial_constants(),
         stratify=stratify,
     )
-    searcher = OptunaSearch(
-        space=space,
-        metric=spec.metric,  # a define-by-run space ignores TuneConfig's metric and mode
-        mode=spec.mode,
-        sampler=SAMPLERS[spec.sampler.kind](spec.sampler.seed),
-        points_to_evaluate=points_to_evaluate(preset, stratify),
+    pbt_run = spec.scheduler.kind == "pbt"  # PBT samples itself: no search algorithm
+    searcher = (
+        None
+        if pbt_run
+        else OptunaSearch(
+            space=space,
+            metric=spec.metric,  # a define-by-run space ignores TuneConfig's metric and mode
+            mode=spec.mode,
+            sampler=SAMPLERS[spec.sampler.kind](spec.sampler.seed),
+            points_to_evaluate=points_to_evaluate(preset, stratify),
+        )
     )
     return tune.Tuner(
         trial_function(spec.resources.cpu, spec.resources.gpu),
+        param_space=pbt_param_space(spec) if pbt_run else None,
         tune_config=tune.TuneConfig(
             metric=spec.metric,
             mode=spec.mode,

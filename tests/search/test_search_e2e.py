@@ -71,3 +71,18 @@ def test_quarter_gpu_trials_run_four_at_once(ray_address, tmp_path, capsys):
     assert max(running) == 4
     trials = ExperimentAnalysis(str(experiment_dir(output))).trials
     assert len(trials) == 8 and all(t.status == "TERMINATED" for t in trials)
+
+
+def test_pbt_runs_without_a_search_algorithm_and_mirrors_its_trials(ray_address, tmp_path, capsys):
+    spec = write_spec(
+        tmp_path,
+        name="pbt",
+        losses=["ns"],
+        num_samples=4,
+        scheduler={"kind": "pbt", "max_t": 3, "perturbation_interval": 1},
+        images_per_iter=512,
+    )
+    assert main(["search", "--spec", str(spec)]) == 0
+    directory = experiment_dir(capsys.readouterr().out)
+    study = optuna.load_study(study_name="pbt", storage=f"sqlite:///{directory / 'study.db'}")
+    assert len(study.trials) == 4 and all(t.state == TrialState.COMPLETE for t in study.trials)
