@@ -14,6 +14,7 @@ import yaml
 
 import spaces
 from search.storage import results_root
+from spaces.params import Float
 from trainables import data
 from trainables.config import ConfigError, from_dict
 from trainables.families import FAMILIES
@@ -162,6 +163,11 @@ def validate(spec: ExperimentSpec) -> None:
         f"resources.gpu = {spec.resources.gpu}: a trial uses at most one GPU "
         "(use a fraction such as 0.25 to share one)",
     )
+    if sched.kind == "pbt":
+        lr = preset.params.get("lr_d")
+        check(
+            isinstance(lr, Float), "scheduler pbt mutates lr_d: the preset must give lr_d a range"
+        )
     check(spec.max_failures >= 0, f"max_failures must be at least 0, not {spec.max_failures}")
     for config in sample_configs(spec, preset):
         resolve(config)  # the trial's own validation: unknown keys, bad values

@@ -51,7 +51,9 @@ def asha(spec: ExperimentSpec) -> TrialScheduler:
     )
 
 
-PBT_MUTATED = ("lr_d", "lr_g", "beta1")
+# PBT perturbs values by x0.8 / x1.2: fine for learning rates, invalid for bounded ones
+# such as beta1 (0.9 -> 1.08).
+PBT_MUTATED = ("lr_d", "lr_g")
 
 
 def tune_domain(param: Any) -> Any:
@@ -74,13 +76,9 @@ def pbt_param_space(spec: ExperimentSpec) -> dict[str, Any]:
 
 
 def pbt(spec: ExperimentSpec) -> TrialScheduler:
-    """Perturbs the learning rates and beta1; weak trials restart from strong ones."""
-    params = spec.preset_object().params
-    mutations = {
-        name: tune_domain(params.get("lr_d" if name == "lr_g" else name))
-        for name in PBT_MUTATED
-        if isinstance(params.get("lr_d" if name == "lr_g" else name), Float | Choice)
-    }
+    """Perturbs the learning rates; weak trials restart from strong ones' checkpoints."""
+    lr = spec.preset_object().params["lr_d"]  # the spec checks that it is a range
+    mutations = {name: tune_domain(lr) for name in PBT_MUTATED}
     return PopulationBasedTraining(
         time_attr="training_iteration",
         perturbation_interval=spec.scheduler.perturbation_interval,
@@ -239,7 +237,8 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
             storage_path=str(experiment.directory.parent),
             callbacks=callbacks(experiment),
             failure_config=tune.FailureConfig(max_failures=spec.max_failures),
-            checkpoint_config=tune.CheckpointConfig(num_to_keep=2),
+            # PBT restores other trials' checkpoints, possibly after their owners moved on.
+            checkpoint_config=tune.CheckpointConfig(num_to_keep=None if pbt_run else 2),
             verbose=0,  # ProgressPrinter reports instead
         ),
     )

@@ -44,6 +44,8 @@ def test_every_combination_trains(loss, conditioning, net, data):
     assert all(math.isfinite(value) for value in losses.values()), losses
     assert changed(before_g, trainer.generator) and changed(before_d, trainer.discriminator)
     assert trainer.images_seen == 2 * config.batch_size
+    metrics = trainer.evaluate(samples=20, backend=None)  # what the trial loop reports
+    assert math.isfinite(metrics["fid"])
 
 
 @pytest.mark.parametrize("loss", LOSSES.names())
