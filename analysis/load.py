@@ -22,7 +22,6 @@ from search.tune_files import snapshot_trials
 
 RESULT_FILE = "result.json"
 PARQUET_FILE = "results.parquet"
-KEEP_RAY_FIELDS = ("trial_id", "training_iteration", "time_total_s", "timestamp")
 DROP_RAY_FIELDS = (
     "checkpoint_dir_name", "should_checkpoint", "done", "date", "pid", "hostname", "node_ip",
     "time_this_iter_s", "time_since_restore", "iterations_since_restore",

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import yaml
 
-from analysis import figures
-from analysis.load import experiment_spec, final_rows, load, write_parquet
+from analysis import figures, published
+from analysis.load import PARQUET_FILE, experiment_spec, final_rows, load, write_parquet
 from analysis.tables import LucicTable, family_summary, lucic_table, param_importance
 from search.optuna_store import default_store, open_storage
 from trainables import data
@@ -196,6 +196,22 @@ def sections(
     return built
 
 
+def published_html() -> str:
+    """Lucic et al.'s Table 2 (all four data sets and the VAE row) and the reports' results."""
+    table = published.lucic_table()
+    table["fid"] = [
+        f"{m:.1f} ± {s:.1f}" for m, s in zip(table["fid_mean"], table["fid_std"], strict=True)
+    ]
+    pivot = table.pivot(index="loss", columns="dataset", values="fid")[list(published.DATASETS)]
+    reported = published.reported_table()
+    return (
+        f"<p>{html.escape(published.LUCIC_2018)}.</p>"
+        + pivot.to_html(border=0)
+        + "<p>Results of the reports our users start from:</p>"
+        + reported.to_html(border=0, index=False)
+    )
+
+
 def render(
     title: str,
     lead_html: str,
@@ -230,6 +246,7 @@ def render(
         )
         heading = f'<h2 id="{part.anchor}">{html.escape(part.title)}</h2>'
         body.append(f"{heading}<p>{html.escape(part.sentence)}</p>{plot}")
+    body.append("<h2>Published numbers</h2>" + published_html())
     body.append("<h2>The spec that produced the study</h2>")
     body.append(f"<pre>{html.escape(yaml.safe_dump(spec, sort_keys=False))}</pre>")
     head = f'<meta charset="utf-8"><title>{html.escape(title)}</title><style>{STYLE}</style>'
@@ -239,7 +256,7 @@ def render(
 def write_report(directories: list[Path], output: Path, with_floor: bool = True) -> Path:
     frame = load(directories)
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_parquet(frame, output.with_name("results.parquet"))
+    write_parquet(frame, output.with_name(PARQUET_FILE))
     spec = experiment_spec(directories[0])
     backend = backend_of(spec)
     floor = None

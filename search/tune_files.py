@@ -6,9 +6,12 @@ knows; readers go through this list, not through the dirs on disk."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+CHECKPOINT_NAME = re.compile(rb"checkpoint_\d{6}")
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class SnapshotTrial:
     directory: Path
     last_result: dict[str, Any]
     config: dict[str, Any]
+    restore_point: str | None  # the checkpoint dir a resume would restore this trial from
 
     @property
     def ended(self) -> bool:
@@ -26,6 +30,16 @@ class SnapshotTrial:
 
 def loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+def restore_point(manager: Any) -> str | None:
+    """The newest checkpoint dir a trial's checkpoint manager names: where a resume starts.
+    Tune stores the manager cloudpickled (hex); its paths are plain bytes inside."""
+    raw = json.dumps(manager).encode()
+    if isinstance(manager, dict) and isinstance(manager.get("value"), str):
+        raw += bytes.fromhex(manager["value"])
+    names = CHECKPOINT_NAME.findall(raw)
+    return max(names).decode() if names else None
 
 
 def latest_snapshot(experiment_dir: Path) -> Path | None:
@@ -46,5 +60,8 @@ def snapshot_trials(experiment_dir: Path) -> list[SnapshotTrial]:
         params = directory / "params.json"
         config = json.loads(params.read_text()) if params.is_file() else loads(trial["config"])
         last = loads(metadata.get("last_result")) or {}
-        trials.append(SnapshotTrial(trial["trial_id"], trial["status"], directory, last, config))
+        start = restore_point(metadata.get("checkpoint_manager"))
+        trials.append(
+            SnapshotTrial(trial["trial_id"], trial["status"], directory, last, config, start)
+        )
     return trials

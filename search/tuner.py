@@ -29,6 +29,7 @@ from ray.tune.search.optuna import OptunaSearch
 import spaces
 from search.optuna_store import OptunaMirror, StoreMirror, default_store
 from search.progress import ProgressPrinter
+from search.retention import CheckpointPruner, CheckpointRetention
 from search.spec import ExperimentSpec, write_spec
 from search.storage import timestamped
 from spaces.params import Choice, Float
@@ -192,10 +193,19 @@ def store_mirror(experiment: Experiment) -> StoreMirror:
     )
 
 
+def pruner(experiment: Experiment) -> CheckpointPruner | None:
+    """None for PBT: it restores other trials' older checkpoints, so all are kept."""
+    return (
+        None if experiment.spec.scheduler.kind == "pbt" else CheckpointPruner(experiment.directory)
+    )
+
+
 def callbacks(experiment: Experiment) -> list[tune.Callback]:
     spec = experiment.spec
     progress = ProgressPrinter(spec.metric, spec.mode, spec.scheduler.max_t)
-    return [OptunaMirror(store_mirror(experiment)), progress]
+    chosen: list[tune.Callback] = [OptunaMirror(store_mirror(experiment)), progress]
+    retention = pruner(experiment)
+    return [*chosen, CheckpointRetention(retention)] if retention else chosen
 
 
 def build_tuner(experiment: Experiment) -> tune.Tuner:
@@ -237,8 +247,8 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
             storage_path=str(experiment.directory.parent),
             callbacks=callbacks(experiment),
             failure_config=tune.FailureConfig(max_failures=spec.max_failures),
-            # PBT restores other trials' checkpoints, possibly after their owners moved on.
-            checkpoint_config=tune.CheckpointConfig(num_to_keep=None if pbt_run else 2),
+            # Tune keeps every checkpoint; CheckpointRetention prunes them safely.
+            checkpoint_config=tune.CheckpointConfig(num_to_keep=None),
             verbose=0,  # ProgressPrinter reports instead
         ),
     )
@@ -280,4 +290,7 @@ def run(
         tuner = build_tuner(experiment)
     results = tuner.fit()
     store_mirror(experiment).sync()  # fit() has synced Tune's final snapshot by now
+    retention = pruner(experiment)
+    if retention:
+        retention.prune()
     return results

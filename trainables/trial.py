@@ -108,7 +108,7 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     (trial_dir / "config.json").write_text(json.dumps(resolved.as_dict(), indent=2, default=str))
     reported = []
     while iteration < settings.max_iterations:
-        started = time.perf_counter()
+        seen_before, started = trainer.images_seen, time.perf_counter()
         losses = {
             name: finite_or_inf(value)
             for name, value in trainer.train(settings.images_per_iter).items()
@@ -140,7 +140,7 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
                 "diverged": False,
                 "train_seconds": train_seconds,
                 "eval_seconds": time.perf_counter() - started,
-                "images_per_second": settings.images_per_iter / train_seconds,
+                "images_per_second": (trainer.images_seen - seen_before) / train_seconds,
             }
         )
         reported.append(result)

@@ -57,6 +57,7 @@ def test_report_is_self_contained(report, tiny_experiment):
     assert not ExternalResources.of(page)  # opens offline: nothing to fetch
     assert "Real-vs-real floor" in page and "Spearman rank correlation" in page
     assert "scheduler:" in page  # the spec
+    assert "29.6 ± 1.6" in page and "155.7 ± 11.6" in page  # published: Fashion MM, CIFAR VAE
     frame = read_parquet(report.with_name("results.parquet"))
     assert frame["trial_id"].nunique() == 6
 

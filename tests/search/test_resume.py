@@ -77,15 +77,16 @@ def test_resume_after_the_driver_is_killed(ray_address, tmp_path):
         text=True,
         timeout=600,
     )
-    assert resumed.returncode == 0, resumed.stdout[-3000:] + resumed.stderr[-3000:]
+    output = resumed.stdout[-3000:] + resumed.stderr[-3000:]  # shown if an assertion fails
+    assert resumed.returncode == 0, output
 
     trials = ExperimentAnalysis(str(directory)).trials
     ids = [t.trial_id for t in trials]
-    assert len(ids) == len(set(ids)) == 5  # none lost, none doubled
-    assert all(t.status == "TERMINATED" for t in trials)
+    assert len(ids) == len(set(ids)) == 5, output  # none lost, none doubled
+    assert all(t.status == "TERMINATED" for t in trials), output
     study = optuna.load_study(study_name="resume", storage=f"sqlite:///{directory / 'study.db'}")
     stored = [t.user_attrs["tune_trial_id"] for t in study.trials]
-    assert sorted(stored) == sorted(ids)  # one study trial per Tune trial
+    assert sorted(stored) == sorted(ids), output  # one study trial per Tune trial
     assert all(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in study.trials)
     for trial in study.trials:
         tune_trial = next(t for t in trials if t.trial_id == trial.user_attrs["tune_trial_id"])

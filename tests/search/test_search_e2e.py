@@ -21,6 +21,8 @@ def test_asha_stops_weak_trials_early(tiny_experiment):
     assert len(trials) == 6 and all(t.status == "TERMINATED" for t in trials)
     iterations = [t.last_result["training_iteration"] for t in trials]
     assert min(iterations) < 4 and max(iterations) == 4
+    for trial in trials:  # pruned safely at the end: the newest two at most
+        assert 1 <= len(list((directory / f"trial_{trial.trial_id}").glob("checkpoint_*"))) <= 2
 
 
 def test_study_store_mirrors_every_trial(tiny_experiment):

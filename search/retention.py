@@ -1,0 +1,50 @@
+"""Deleting old trial checkpoints only once no durable snapshot needs them.
+
+Tune's own `num_to_keep` deletes a checkpoint as soon as a newer one registers, while the
+latest synced snapshot may still name it as the trial's restore point: a hard kill of the
+driver at that moment leaves a trial that cannot resume. So Tune keeps every checkpoint
+and the driver prunes: per trial, the newest `keep` checkpoints and the one the latest
+synced snapshot would restore from survive.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ray import tune
+
+from search.tune_files import snapshot_trials
+
+PRUNE_EVERY_S = 10.0
+
+
+@dataclass
+class CheckpointPruner:
+    experiment_dir: Path
+    keep: int = 2
+
+    def prune(self) -> int:
+        removed = 0
+        for trial in snapshot_trials(self.experiment_dir):
+            checkpoints = sorted(trial.directory.glob("checkpoint_*"), key=lambda p: p.name)
+            protected = {p.name for p in checkpoints[-self.keep :]} | {trial.restore_point}
+            for checkpoint in checkpoints:
+                if checkpoint.name not in protected:
+                    shutil.rmtree(checkpoint, ignore_errors=True)
+                    removed += 1
+        return removed
+
+
+class CheckpointRetention(tune.Callback):
+    def __init__(self, pruner: CheckpointPruner) -> None:
+        self.pruner = pruner
+        self.last = 0.0
+
+    def on_step_end(self, iteration: int, trials: list, **info: Any) -> None:
+        if time.monotonic() - self.last >= PRUNE_EVERY_S:
+            self.last = time.monotonic()
+            self.pruner.prune()
