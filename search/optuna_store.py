@@ -7,16 +7,15 @@ ASHA stopped it before max_t, FAIL when it errored or diverged, COMPLETE otherwi
 
 "Durable" means Tune's latest synced snapshot (see `search.tune_files`) lists it as
 ended: a resumed experiment restarts from that snapshot, so a trial written earlier could
-be re-run with a different outcome. Reading the snapshot and each trial's params.json and
-result.json makes the store follow Tune's persisted view exactly: no RUNNING rows, one
-study trial per Tune trial, even after a hard kill and a resume.
+be re-run with a different outcome. Reading the snapshot (configs included) and each
+trial's result.json makes the store follow Tune's persisted view exactly: no RUNNING
+rows, one study trial per Tune trial, even after a hard kill and a resume.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +24,10 @@ from typing import Any
 import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 from optuna.trial import TrialState
-from ray import tune
 
 from search.tune_files import snapshot_trials
 
 TUNE_ID = "tune_trial_id"
-SYNC_EVERY_S = 5.0
 Replay = Callable[[dict[str, Any]], dict[str, BaseDistribution]]
 
 
@@ -156,19 +153,3 @@ class StoreMirror:
             study.add_trial(frozen_trial(trial, self.replay(trial.config), state, self.metric))
             added += 1
         return added
-
-
-class OptunaMirror(tune.Callback):
-    """Keeps the study store in step with the experiment while it runs."""
-
-    def __init__(self, mirror: StoreMirror) -> None:
-        self.mirror = mirror
-        self.last_sync = 0.0
-
-    def setup(self, **info: Any) -> None:
-        open_study(self.mirror.store, self.mirror.study_name, self.mirror.mode)  # create it now
-
-    def on_step_end(self, iteration: int, trials: list, **info: Any) -> None:
-        if time.monotonic() - self.last_sync >= SYNC_EVERY_S:
-            self.last_sync = time.monotonic()
-            self.mirror.sync()

@@ -10,16 +10,10 @@ synced snapshot would restore from survive.
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from ray import tune
 
 from search.tune_files import snapshot_trials
-
-PRUNE_EVERY_S = 10.0
 
 
 @dataclass
@@ -37,14 +31,3 @@ class CheckpointPruner:
                     shutil.rmtree(checkpoint, ignore_errors=True)
                     removed += 1
         return removed
-
-
-class CheckpointRetention(tune.Callback):
-    def __init__(self, pruner: CheckpointPruner) -> None:
-        self.pruner = pruner
-        self.last = 0.0
-
-    def on_step_end(self, iteration: int, trials: list, **info: Any) -> None:
-        if time.monotonic() - self.last >= PRUNE_EVERY_S:
-            self.last = time.monotonic()
-            self.pruner.prune()

@@ -57,8 +57,7 @@ def snapshot_trials(experiment_dir: Path) -> list[SnapshotTrial]:
     for trial_json, metadata_json in json.loads(snapshot.read_text())["trial_data"]:
         trial, metadata = loads(trial_json), loads(metadata_json)
         directory = experiment_dir / trial["relative_logdir"]
-        params = directory / "params.json"
-        config = json.loads(params.read_text()) if params.is_file() else loads(trial["config"])
+        config = loads(trial["config"])  # the trial's current config (with PBT mutations)
         last = loads(metadata.get("last_result")) or {}
         start = restore_point(metadata.get("checkpoint_manager"))
         trials.append(

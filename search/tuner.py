@@ -2,7 +2,7 @@
 
 OptunaSearch (in memory, seeded) proposes from the define-by-run space, the scheduler
 (ASHA by default) stops weak trials, FailureConfig retries failed trials from their last
-checkpoint, and the OptunaMirror callback keeps the study store.
+checkpoint, and a SnapshotFollower keeps the study store and prunes checkpoints.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from ray.tune.schedulers import (
 from ray.tune.search.optuna import OptunaSearch
 
 import spaces
-from search.optuna_store import OptunaMirror, StoreMirror, default_store
+from search.follow import Action, SnapshotFollower
+from search.optuna_store import StoreMirror, default_store
 from search.progress import ProgressPrinter
-from search.retention import CheckpointPruner, CheckpointRetention
+from search.retention import CheckpointPruner
 from search.spec import ExperimentSpec, write_spec
 from search.storage import timestamped
 from spaces.params import Choice, Float
@@ -193,19 +194,19 @@ def store_mirror(experiment: Experiment) -> StoreMirror:
     )
 
 
-def pruner(experiment: Experiment) -> CheckpointPruner | None:
-    """None for PBT: it restores other trials' older checkpoints, so all are kept."""
-    return (
-        None if experiment.spec.scheduler.kind == "pbt" else CheckpointPruner(experiment.directory)
-    )
+def snapshot_actions(experiment: Experiment) -> list[Action]:
+    """What follows Tune's snapshots: the study store, and checkpoint pruning (not for PBT,
+    which restores other trials' older checkpoints, so all are kept)."""
+    actions: list[Action] = [store_mirror(experiment).sync]
+    if experiment.spec.scheduler.kind != "pbt":
+        actions.append(CheckpointPruner(experiment.directory).prune)
+    return actions
 
 
 def callbacks(experiment: Experiment) -> list[tune.Callback]:
     spec = experiment.spec
     progress = ProgressPrinter(spec.metric, spec.mode, spec.scheduler.max_t)
-    chosen: list[tune.Callback] = [OptunaMirror(store_mirror(experiment)), progress]
-    retention = pruner(experiment)
-    return [*chosen, CheckpointRetention(retention)] if retention else chosen
+    return [SnapshotFollower(snapshot_actions(experiment)), progress]
 
 
 def build_tuner(experiment: Experiment) -> tune.Tuner:
@@ -247,7 +248,7 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
             storage_path=str(experiment.directory.parent),
             callbacks=callbacks(experiment),
             failure_config=tune.FailureConfig(max_failures=spec.max_failures),
-            # Tune keeps every checkpoint; CheckpointRetention prunes them safely.
+            # Tune keeps every checkpoint; CheckpointPruner prunes them safely.
             checkpoint_config=tune.CheckpointConfig(num_to_keep=None),
             verbose=0,  # ProgressPrinter reports instead
         ),
@@ -289,8 +290,6 @@ def run(
     else:
         tuner = build_tuner(experiment)
     results = tuner.fit()
-    store_mirror(experiment).sync()  # fit() has synced Tune's final snapshot by now
-    retention = pruner(experiment)
-    if retention:
-        retention.prune()
+    for action in snapshot_actions(experiment):  # fit() has synced the final snapshot
+        action()
     return results
