@@ -16,41 +16,41 @@ from analysis.load import final_rows
 PALETTE = qualitative.D3
 
 
-def colours(losses: list[str]) -> dict[str, str]:
-    return {loss: PALETTE[i % len(PALETTE)] for i, loss in enumerate(sorted(losses))}
+def colours(variants: list[str]) -> dict[str, str]:
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(variants))}
 
 
-def metric_label(frame: pd.DataFrame, backend: str) -> str:
-    metric = frame["metric"].iloc[0]
-    return f"FID ({backend} features)" if metric == "fid" else metric
+def key_of(frame: pd.DataFrame) -> str:
+    """What the variants are values of (the stratify key), for legends."""
+    return str(frame["stratify_by"].iloc[0])
 
 
 def finite(values: pd.Series) -> pd.Series:
     return values.astype(float).where(np.isfinite(values.astype(float)))
 
 
-def fid_curves(frame: pd.DataFrame, backend: str) -> go.Figure:
-    """The metric per iteration for every trial, coloured by loss; ASHA stops marked."""
-    metric, palette = frame["metric"].iloc[0], colours(frame["loss"].unique().tolist())
+def metric_curves(frame: pd.DataFrame, label: str) -> go.Figure:
+    """The metric per iteration for every trial, coloured by variant; early stops marked."""
+    metric, palette = frame["metric"].iloc[0], colours(frame["variant"].unique().tolist())
     figure = go.Figure()
     shown: set[str] = set()
     for (_, trial_id), trial in frame.groupby(["experiment", "trial_id"], sort=True):
-        loss = trial["loss"].iloc[0]
+        variant = trial["variant"].iloc[0]
         figure.add_trace(
             go.Scatter(
                 x=trial["training_iteration"],
                 y=finite(trial[metric]),
                 mode="lines+markers",
-                line={"color": palette[loss], "width": 1.5},
+                line={"color": palette[variant], "width": 1.5},
                 marker={"size": 4},
-                name=loss,
-                legendgroup=loss,
-                showlegend=loss not in shown,
-                hovertemplate=f"trial {trial_id} ({loss})<br>iteration %{{x}}<br>"
+                name=variant,
+                legendgroup=variant,
+                showlegend=variant not in shown,
+                hovertemplate=f"trial {trial_id} ({variant})<br>iteration %{{x}}<br>"
                 f"{metric} %{{y:.2f}}<extra></extra>",
             )
         )
-        shown.add(loss)
+        shown.add(variant)
     stopped = final_rows(frame)
     stopped = stopped[stopped["early_stopped"]]
     if len(stopped):
@@ -60,38 +60,39 @@ def fid_curves(frame: pd.DataFrame, backend: str) -> go.Figure:
                 y=finite(stopped[metric]),
                 mode="markers",
                 marker={"symbol": "x", "size": 10, "color": "black"},
-                name="stopped by ASHA",
+                name="stopped by the scheduler",
             )
         )
-    figure.update_layout(title=f"{metric} per iteration, every trial", legend_title="loss")
+    figure.update_layout(title=f"{metric} per iteration, every trial", legend_title=key_of(frame))
     figure.update_xaxes(
         title="iteration (one iteration = images_per_iter training images)", dtick=1
     )
-    figure.update_yaxes(title=metric_label(frame, backend))
+    figure.update_yaxes(title=label)
     return figure
 
 
-def metric_distribution(frame: pd.DataFrame, backend: str) -> go.Figure:
-    """Final metric of every trial, per loss (as in Lucic et al., Figure 4)."""
+def metric_distribution(frame: pd.DataFrame, label: str) -> go.Figure:
+    """Final metric of every trial, per variant (as in Lucic et al., Figure 4)."""
     final, metric = final_rows(frame), frame["metric"].iloc[0]
-    palette = colours(final["loss"].unique().tolist())
+    palette = colours(final["variant"].unique().tolist())
     figure = go.Figure()
-    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+    for variant, group in sorted(final.groupby("variant"), key=lambda item: item[0]):
         figure.add_trace(
             go.Box(
                 y=finite(group[metric]),
-                name=loss,
+                name=variant,
                 boxpoints="all",
                 jitter=0.4,
-                marker_color=palette[loss],
+                marker_color=palette[variant],
                 hovertext=group["trial_id"],
             )
         )
     figure.update_layout(
-        title=f"final {metric} per loss (all trials, stopped ones at their stop)", showlegend=False
+        title=f"final {metric} per {key_of(frame)} (all trials, stopped ones at their stop)",
+        showlegend=False,
     )
-    figure.update_xaxes(title="loss")
-    figure.update_yaxes(title=metric_label(frame, backend))
+    figure.update_xaxes(title=key_of(frame))
+    figure.update_yaxes(title=label)
     return figure
 
 
@@ -162,16 +163,16 @@ def band(figure: go.Figure, x, curves, colour: str, name: str, column: int, lege
     )
 
 
-def budget_curves(frame: pd.DataFrame, backend: str, draws: int = 400, seed: int = 0) -> go.Figure:
+def budget_curves(frame: pd.DataFrame, label: str, draws: int = 400, seed: int = 0) -> go.Figure:
     """Expected best metric against the number of settings tried and against compute
-    (training images), bootstrapped over the trials of each loss (Lucic et al., Fig. 5)."""
+    (training images), bootstrapped over the trials of each variant (Lucic et al., Fig. 5)."""
     final, metric, mode = final_rows(frame), frame["metric"].iloc[0], frame["mode"].iloc[0]
-    palette = colours(final["loss"].unique().tolist())
+    palette = colours(final["variant"].unique().tolist())
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("against settings sampled", "against training images")
     )
     rng = np.random.default_rng(seed)
-    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+    for variant, group in sorted(final.groupby("variant"), key=lambda item: item[0]):
         values = group[metric].to_numpy(dtype=float)
         values = np.where(np.isfinite(values), values, np.nan)
         if np.isnan(values).all():
@@ -179,20 +180,20 @@ def budget_curves(frame: pd.DataFrame, backend: str, draws: int = 400, seed: int
         k, by_k, grid, by_cost = bootstrap_best(
             values, group["images_seen"].to_numpy(dtype=float), mode, draws, rng
         )
-        band(figure, k, by_k, palette[loss], loss, 1, True)
-        band(figure, grid, by_cost, palette[loss], loss, 2, False)
-    figure.update_layout(title=f"expected best {metric} for a budget", legend_title="loss")
+        band(figure, k, by_k, palette[variant], variant, 1, True)
+        band(figure, grid, by_cost, palette[variant], variant, 2, False)
+    figure.update_layout(title=f"expected best {metric} for a budget", legend_title=key_of(frame))
     figure.update_xaxes(title="settings sampled", row=1, col=1)
     figure.update_xaxes(title="training images spent", row=1, col=2)
-    figure.update_yaxes(title=f"expected best {metric_label(frame, backend)}", row=1, col=1)
+    figure.update_yaxes(title=f"expected best {label}", row=1, col=1)
     return figure
 
 
-def importance_bars(importance: pd.DataFrame) -> go.Figure:
+def importance_bars(importance: pd.DataFrame, budget: str) -> go.Figure:
     ordered = importance.sort_values("importance")
     figure = go.Figure(go.Bar(x=ordered["importance"], y=ordered["param"], orientation="h"))
-    figure.update_layout(title="hyperparameter importance (fANOVA, Optuna)")
-    figure.update_xaxes(title="share of the variance of the final metric", range=[0, 1])
+    figure.update_layout(title=f"hyperparameter importance (fANOVA, Optuna), {budget}")
+    figure.update_xaxes(title="share of the variance of the metric", range=[0, 1])
     figure.update_yaxes(title="hyperparameter")
     return figure
 
@@ -204,7 +205,7 @@ def parallel_coordinates(frame: pd.DataFrame) -> go.Figure:
     for column in sorted(c for c in final.columns if c.startswith("config.")):
         values = final[column]
         if values.isna().any() or values.nunique() < 2 or any(values.equals(o) for o in seen):
-            continue  # a per-loss param (lines with gaps vanish), a constant, or a copy (lr_g)
+            continue  # a per-variant param (lines with gaps vanish), a constant, or a copy
         seen.append(values)
         label = column.removeprefix("config.")
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -270,17 +271,19 @@ def asha_rungs(max_t: int, grace_period: int, reduction_factor: int) -> list[int
 
 
 def rung_survival(frame: pd.DataFrame, rungs: list[int]) -> go.Figure:
-    """How many trials of each loss reached each ASHA rung."""
+    """How many trials of each variant reached each ASHA rung."""
     final = final_rows(frame)
-    palette = colours(final["loss"].unique().tolist())
+    palette = colours(final["variant"].unique().tolist())
     figure = go.Figure()
-    for loss, group in sorted(final.groupby("loss"), key=lambda item: item[0]):
+    for variant, group in sorted(final.groupby("variant"), key=lambda item: item[0]):
         reached = [int((group["training_iteration"] >= rung).sum()) for rung in rungs]
         figure.add_trace(
-            go.Bar(x=[str(r) for r in rungs], y=reached, name=loss, marker_color=palette[loss])
+            go.Bar(
+                x=[str(r) for r in rungs], y=reached, name=variant, marker_color=palette[variant]
+            )
         )
     figure.update_layout(
-        barmode="stack", title="trials alive at each ASHA rung", legend_title="loss"
+        barmode="stack", title="trials alive at each ASHA rung", legend_title=key_of(frame)
     )
     figure.update_xaxes(title="rung (iteration)", type="category")
     figure.update_yaxes(title="trials reaching it")

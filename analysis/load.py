@@ -1,9 +1,11 @@
 """Experiment directories -> one tidy DataFrame (one row per trial and iteration) -> Parquet.
 
-Columns: experiment, trial_id, training_iteration, the reported metrics (fid, losses,
-images_seen, epoch, diverged, ...), `config.*` (every config value), family, loss,
-status (finished / stopped / diverged / error), early_stopped, best_so_far (the best
-metric of the trial up to that iteration), trial_dir. Everything else in `analysis`
+Columns: experiment, trial_id, training_iteration, the reported metrics (the family's
+metric, losses, images_seen, epoch, diverged, train and eval seconds...), `config.*`
+(every config value), family, `variant` (the value of the family's stratify key: a GAN's
+loss, a VAE's latent size), status (finished / stopped / diverged / error / running, by
+`analysis.outcome`), stopped_at, early_stopped, best_so_far (the best metric of the trial
+up to that iteration), metric, mode, max_t, trial_dir. Everything else in `analysis`
 reads this frame; it round-trips through Parquet without Ray.
 """
 
@@ -16,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from search.tune_files import snapshot_trials
+from analysis.experiment import read_spec, scheduler_stops
+from analysis.outcome import outcome
+from analysis.tune_files import snapshot_trials
+from spaces.family import FAMILY_SPACES
 
 RESULT_FILE = "result.json"
 PARQUET_FILE = "results.parquet"
@@ -28,9 +32,10 @@ DROP_RAY_FIELDS = (
 )  # fmt: skip
 
 
-def experiment_spec(directory: Path) -> dict[str, Any]:
-    path = directory / "spec.yaml"
-    return yaml.safe_load(path.read_text()) if path.is_file() else {}
+def stratify_key(family: str) -> str:
+    import spaces  # noqa: F401  (registers the built-in families)
+
+    return FAMILY_SPACES.get(family).stratify_key
 
 
 def trial_rows(trial_dir: Path) -> list[dict[str, Any]]:
@@ -55,16 +60,6 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def status_of(last: dict[str, Any], max_t: int, tune_status: str) -> str:
-    if tune_status == "ERROR":
-        return "error"
-    if tune_status not in ("TERMINATED", ""):
-        return "running"
-    if last.get("diverged"):
-        return "diverged"
-    return "finished" if last["training_iteration"] >= max_t else "stopped"
-
-
 def trial_dirs(directory: Path) -> list[tuple[Path, str]]:
     """The experiment's trials as Tune's latest snapshot lists them (orphan dirs of a killed
     run are skipped); without a snapshot, every dir holding results ("" status)."""
@@ -76,18 +71,21 @@ def trial_dirs(directory: Path) -> list[tuple[Path, str]]:
 
 def load_experiment(directory: str | Path) -> pd.DataFrame:
     directory = Path(directory)
-    spec = experiment_spec(directory)
+    spec = read_spec(directory)
     if not spec:
         raise FileNotFoundError(f"{directory} is not a gantune experiment (no spec.yaml)")
-    metric = spec.get("metric") or "fid"
-    mode = spec.get("mode") or "min"
-    max_t = int(spec["scheduler"]["max_t"])
+    metric, mode, max_t = spec["metric"], spec["mode"], int(spec["scheduler"]["max_t"])
+    # Specs from before the family seam name no stratify key: the family's is meant.
+    stratify_by = spec.get("stratify_by") or stratify_key(spec["family"])
+    stops = scheduler_stops(directory)
+    legacy_max_t = max_t if stops is None else None
     rows: list[dict[str, Any]] = []
     for trial_dir, tune_status in trial_dirs(directory):
         reports = [flatten(row) for row in trial_rows(trial_dir)]
         if not reports:
             continue
-        status = status_of(reports[-1], max_t, tune_status)
+        trial_id = reports[-1]["trial_id"]
+        ended = outcome(tune_status, reports[-1], (stops or {}).get(trial_id), legacy_max_t)
         best = math.inf if mode == "min" else -math.inf
         for report in reports:
             value = report.get(metric, math.nan)
@@ -98,26 +96,41 @@ def load_experiment(directory: str | Path) -> pd.DataFrame:
                 | {
                     "experiment": directory.name,
                     "trial_dir": str(trial_dir),
-                    "status": status,
-                    "early_stopped": status == "stopped",
+                    "status": ended.kind,
+                    "stopped_at": ended.at if ended.kind == "stopped" else None,
+                    "early_stopped": ended.kind == "stopped",
                     "best_so_far": best,
                     "max_t": max_t,
                     "metric": metric,
                     "mode": mode,
+                    "family": spec["family"],
+                    "stratify_by": stratify_by,
+                    "variant": str(report.get(f"config.{stratify_by}", "-")),
                 }
             )
     frame = pd.DataFrame(rows)
     if frame.empty:
         raise ValueError(f"{directory} holds no trial results yet")
-    frame["family"] = frame.get("config.family", "gan")
-    frame["loss"] = frame.get("config.loss", "-")
     return frame.sort_values(["experiment", "trial_id", "training_iteration"]).reset_index(
         drop=True
     )
 
 
 def load(directories: Iterable[str | Path]) -> pd.DataFrame:
-    return pd.concat([load_experiment(d) for d in directories], ignore_index=True)
+    """Several experiments in one frame. They must share a metric and its mode; with more
+    than one family, variants are prefixed by their family ("vae 100")."""
+    frames = [load_experiment(d) for d in directories]
+    kinds = {(f["metric"].iloc[0], f["mode"].iloc[0]) for f in frames}
+    if len(kinds) > 1:
+        listed = ", ".join(
+            f"{f['experiment'].iloc[0]}: {f['metric'].iloc[0]} ({f['mode'].iloc[0]})"
+            for f in frames
+        )
+        raise ValueError(f"experiments with different metrics cannot share a report: {listed}")
+    frame = pd.concat(frames, ignore_index=True)
+    if frame["family"].nunique() > 1:
+        frame["variant"] = frame["family"] + " " + frame["variant"]
+    return frame
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -1,26 +1,25 @@
-"""The one HTML report of one or more experiments: a lead paragraph, the table beside the
-published numbers, a section per figure with a sentence on what it shows, the FID floor
-and the spec. Self-contained: plotly.js is inlined once, images are data URIs."""
+"""The one HTML report of one or more experiments: a lead paragraph, the sections the
+experiments' families contribute, the table per variant, a section per generic figure with
+a sentence on what it shows, the published numbers and the spec. Self-contained:
+plotly.js is inlined once, images are data URIs. Nothing here names a family's
+parameters; the metric, its mode and the variants come from the experiments."""
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import optuna
 import pandas as pd
-import plotly.graph_objects as go
 import yaml
 
 from analysis import figures, published
-from analysis.load import PARQUET_FILE, experiment_spec, final_rows, load, write_parquet
-from analysis.tables import LucicTable, family_summary, lucic_table, param_importance
-from search.optuna_store import default_store, open_storage
-from trainables import data
-from trainables.metrics import real_floor
+from analysis.experiment import open_storage, read_spec, store_url
+from analysis.load import PARQUET_FILE, final_rows, load, write_parquet
+from analysis.sections import ReportContext, Section, contributed
+from analysis.tables import Importance, family_summary, param_importance, variant_table
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }
@@ -30,26 +29,14 @@ table { border-collapse: collapse; margin: 1em 0; } td, th { padding: 4px 10px; 
 th { background: #eef; } tr:nth-child(even) td { background: #fafafa; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
 """
-
-
-@dataclass
-class Section:
-    anchor: str
-    title: str
-    sentence: str
-    figure: go.Figure
-
-
-def backend_of(spec: dict) -> str:
-    return (spec.get("fixed") or {}).get("fid_backend") or data.DATASETS.get(
-        spec["dataset"]
-    ).fid_backend
+SAMPLE_GRIDS = "samples/iteration_*.png"
 
 
 def study_trials(directory: Path, spec: dict) -> list[optuna.trial.FrozenTrial]:
-    store = spec.get("study_store") or default_store(directory)
     try:
-        study = optuna.load_study(study_name=spec["name"], storage=open_storage(store))
+        study = optuna.load_study(
+            study_name=spec["name"], storage=open_storage(store_url(directory, spec))
+        )
     except (KeyError, ValueError):
         return []
     return study.get_trials(deepcopy=False)
@@ -63,91 +50,96 @@ def best_grids(frame: pd.DataFrame, count: int = 3) -> list[tuple[str, str]]:
     )
     grids = []
     for _, row in ranked.head(count).iterrows():
-        pictures = sorted(Path(row["trial_dir"]).glob("samples/iteration_*.png"))
+        pictures = sorted(Path(row["trial_dir"]).glob(SAMPLE_GRIDS))
         if pictures:
-            grids.append(
-                (
-                    f"{row['loss']} {metric} {row[metric]:.1f} (trial {row['trial_id']})",
-                    str(pictures[-1]),
-                )
-            )
+            title = f"{row['variant']} {metric} {row[metric]:.1f} (trial {row['trial_id']})"
+            grids.append((title, str(pictures[-1])))
     return grids
 
 
-def format_table(table: LucicTable) -> str:
-    shown = table.table.copy()
-    shown["seeds mean ± std"] = [
-        f"{m:.1f} ± {s:.1f} ({n})" if math.isfinite(m) else "-"
-        for m, s, n in zip(shown["seeds_mean"], shown["seeds_std"], shown["seeds"], strict=True)
+def searched_columns(final: pd.DataFrame) -> list[str]:
+    """Config columns whose values differ between trials: what the search varied."""
+    return [
+        column
+        for column in final.columns
+        if column.startswith("config.") and final[column].astype(str).nunique() > 1
     ]
-    shown["published (Lucic et al.)"] = [
-        f"{m:.1f} ± {s:.1f}" if math.isfinite(m) else "-"
-        for m, s in zip(shown["published_mean"], shown["published_std"], strict=True)
-    ]
-    shown["best"] = shown["best"].map(lambda v: f"{v:.2f}")
-    columns = [
-        "trials",
-        "finished",
-        "best",
-        "rank",
-        "seeds mean ± std",
-        "published (Lucic et al.)",
-        "published_rank",
-    ]
-    return (
-        shown[columns]
-        .rename(columns={"published_rank": "published rank"})
-        .to_html(classes="lucic", border=0, na_rep="-", float_format=lambda v: f"{v:g}")
-    )
 
 
-def lead(frame: pd.DataFrame, table: LucicTable, floor: float | None) -> str:
-    final = final_rows(frame)
+def describe_trial(row: pd.Series, columns: list[str]) -> str:
+    parts = []
+    for column in columns:
+        value = row[column]
+        if isinstance(value, float) and math.isnan(value):
+            continue
+        shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+        parts.append(f"{column.removeprefix('config.')} {shown}")
+    return ", ".join(parts)
+
+
+def lead(context: ReportContext) -> str:
+    final = final_rows(context.frame)
     metric, mode = final["metric"].iloc[0], final["mode"].iloc[0]
     scores = final[metric].astype(float)
-    best = final.loc[scores[np.isfinite(scores)].idxmin() if mode == "min" else scores.idxmax()]
-    stopped = int(final["early_stopped"].sum())
-    lr = best.get("config.lr_d", math.nan)
-    ranking = ", ".join(table.table.sort_values("rank").index)
+    finite = scores[np.isfinite(scores)]
+    key = final["stratify_by"].iloc[0]
+    families = ", ".join(sorted(final["family"].unique()))
+    stopped, diverged = (
+        int(final["early_stopped"].sum()),
+        int((final["status"] == "diverged").sum()),
+    )
     parts = [
-        f"{len(final)} trials of {final['loss'].nunique()} losses; ASHA stopped {stopped} early.",
-        f"Best {metric}: <b>{best[metric]:.2f}</b> ({best['loss']}, lr {lr:.2g}, "
-        f"trial {best['trial_id']}, {best['training_iteration']} iterations).",
-        f"Ranking of losses by best {metric}: {ranking}.",
+        f"{len(final)} trials of {families} over {final['variant'].nunique()} values of "
+        f"{html.escape(key)}; the scheduler stopped {stopped} early, {diverged} diverged."
     ]
-    if table.spearman is not None:
+    if len(finite):
+        best = final.loc[finite.idxmin() if mode == "min" else finite.idxmax()]
         parts.append(
-            "Spearman rank correlation with Lucic et al. (Fashion-MNIST column, "
-            f"{table.common} losses): <b>{table.spearman:.2f}</b>."
+            f"Best {metric}: <b>{best[metric]:.2f}</b> (trial {best['trial_id']}, "
+            f"{best['training_iteration']} iterations; "
+            f"{html.escape(describe_trial(best, searched_columns(final)))})."
         )
-    if floor is not None:
-        parts.append(f"Real-vs-real floor of the {table.backend} backend: {floor:.2f}.")
-    return " ".join(parts)
+        ranking = ", ".join(map(html.escape, variant_table(context.frame).index))
+        parts.append(f"Variants by best {metric}: {ranking}.")
+    for family in sorted(final["family"].unique()):
+        report = contributed(family)
+        if report is not None:
+            parts.append(report.lead(context))
+    return " ".join(part for part in parts if part)
+
+
+def metric_label(context: ReportContext) -> str:
+    for family in sorted(context.frame["family"].unique()):
+        report = contributed(family)
+        label = report.metric_label(context) if report is not None else None
+        if label:
+            return label
+    return str(context.frame["metric"].iloc[0])
 
 
 SENTENCES = {
     "curves": (
         "Learning curves",
-        "The metric after every iteration of every trial, coloured by loss; a cross marks where "
-        "ASHA stopped a trial. Curves that fall steadily are healthy; flat or rising ones are "
-        "the weak settings ASHA cut.",
+        "The metric after every iteration of every trial, coloured by variant; a cross marks "
+        "where the scheduler stopped a trial. Curves that improve steadily are healthy; flat "
+        "or worsening ones are the weak settings it cut.",
     ),
     "distribution": (
-        "Distribution per loss",
-        "Each loss's trials by their final metric (stopped trials at the value they were stopped "
-        "with), as in Lucic et al.'s Figure 4: a low box means the loss is good across settings, "
-        "not only at its best one.",
+        "Distribution per variant",
+        "Each variant's trials by their final metric (stopped trials at the value they were "
+        "stopped with), as in Lucic et al.'s Figure 4: a good box means the variant is good "
+        "across settings, not only at its best one.",
     ),
     "budget": (
         "Best value for a budget",
         "The expected best metric if one could afford only k settings (left) or a given number "
-        "of training images (right), by resampling each loss's trials; bands span the 10th to "
-        "90th percentiles.",
+        "of training images (right), by resampling each variant's trials; bands span the 10th "
+        "to 90th percentiles.",
     ),
     "rungs": (
         "Trials per ASHA rung",
-        "How many trials of each loss survived to each ASHA rung: where the search spent "
-        "its compute.",
+        "How many trials of each variant survived to each rung: where the search spent its "
+        "compute.",
     ),
     "parallel": (
         "Hyperparameters and the metric",
@@ -156,25 +148,25 @@ SENTENCES = {
     ),
     "importance": (
         "Hyperparameter importance",
-        "Optuna's fANOVA estimate of how much of the variation in the final metric each shared "
-        "hyperparameter explains.",
+        "Optuna's fANOVA estimate of how much of the variation in the metric each searched "
+        "hyperparameter explains, with every compared trial at the same budget.",
     ),
     "samples": (
-        "Samples of the best trials",
-        "Fixed-noise samples of the three best trials at their last evaluation.",
+        "Pictures of the best trials",
+        "The fixed-noise samples (or translations) of the three best trials at their last "
+        "evaluation.",
     ),
 }
 
 
-def section(anchor: str, figure: go.Figure) -> Section:
+def section(anchor: str, figure, html_text: str = "") -> Section:
     title, sentence = SENTENCES[anchor]
-    return Section(anchor, title, sentence, figure)
+    return Section(anchor, title, sentence, figure, html_text)
 
 
-def sections(
-    frame: pd.DataFrame, spec: dict, backend: str, importance: pd.DataFrame
-) -> list[Section]:
-    final = final_rows(frame)
+def generic_sections(context: ReportContext, importance: Importance) -> list[Section]:
+    frame, spec = context.frame, context.specs[0]
+    final, label = final_rows(frame), metric_label(context)
     scheduler = spec.get("scheduler", {})
     rungs = figures.asha_rungs(
         int(scheduler.get("max_t", final["training_iteration"].max())),
@@ -182,18 +174,36 @@ def sections(
         int(scheduler.get("reduction_factor", 2)),
     )
     built = [
-        section("curves", figures.fid_curves(frame, backend)),
-        section("distribution", figures.metric_distribution(frame, backend)),
-        section("budget", figures.budget_curves(frame, backend)),
+        section("curves", figures.metric_curves(frame, label)),
+        section("distribution", figures.metric_distribution(frame, label)),
+        section("budget", figures.budget_curves(frame, label)),
         section("rungs", figures.rung_survival(frame, rungs)),
         section("parallel", figures.parallel_coordinates(frame)),
     ]
-    if not importance.empty:
-        built.append(section("importance", figures.importance_bars(importance)))
+    budget = html.escape(importance.describe())
+    if importance.table.empty:
+        built.append(section("importance", None, f"<p>{budget}.</p>"))
+    else:
+        figure = figures.importance_bars(importance.table, f"at iteration {importance.iteration}")
+        built.append(section("importance", figure, f"<p>{budget}.</p>"))
     grids = best_grids(frame)
     if grids:
         built.append(section("samples", figures.sample_grids(grids)))
     return built
+
+
+def diverged_html(frame: pd.DataFrame) -> str:
+    final = final_rows(frame)
+    gone = final[final["status"].isin(["diverged", "error"])]
+    if gone.empty:
+        return ""
+    columns = ["trial_id", "variant", "status", "training_iteration", *searched_columns(final)]
+    shown = gone[[c for c in dict.fromkeys(columns) if c in gone]]
+    return (
+        f'<h3 id="diverged">Diverged and failed trials ({len(gone)})</h3><p>Trials whose loss '
+        "or metric became non-finite (reported as the worst value and ended) or that raised; "
+        "the iteration is where they ended.</p>" + shown.to_html(border=0, index=False)
+    )
 
 
 def published_html() -> str:
@@ -207,45 +217,28 @@ def published_html() -> str:
     return (
         f"<p>{html.escape(published.LUCIC_2018)}.</p>"
         + pivot.to_html(border=0)
-        + "<p>Results of the reports our users start from:</p>"
+        + "<p>Results of the reports our users start from, each with its source:</p>"
         + reported.to_html(border=0, index=False)
     )
 
 
-def render(
-    title: str,
-    lead_html: str,
-    table_html: str,
-    summary: pd.DataFrame,
-    parts: list[Section],
-    spec: dict,
-    floor: float | None,
-    backend: str,
-) -> str:
-    escaped = html.escape(backend)
-    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="lead">{lead_html}</p>']
-    body.append("<h2>Table: best value per loss beside Lucic et al. 2018</h2>")
-    body.append(
-        f"<p>Our FID uses the <b>{escaped}</b> features, whose scale is not Inception's: "
-        "compare orderings (ranks and the Spearman value), not values. Published: Lucic "
-        "et al. 2018, Table 2, Fashion-MNIST, mean ± std over 50 seeds of the best of 100 "
-        "settings.</p>"
-    )
-    if floor is not None:
-        body.append(
-            f"<p>Real-vs-real floor (10k train vs the 10k test images, {escaped}): "
-            f"<b>{floor:.3f}</b>.</p>"
-        )
-    body.append(table_html)
-    body.append(
-        "<h3>Per family</h3>" + summary.to_html(border=0, float_format=lambda v: f"{v:.2f}")
-    )
-    for index, part in enumerate(parts):
+def render_section(part: Section, first_plot: bool) -> str:
+    heading = f'<h2 id="{part.anchor}">{html.escape(part.title)}</h2>'
+    sentence = f"<p>{html.escape(part.sentence)}</p>" if part.sentence else ""
+    plot = ""
+    if part.figure is not None:
         plot = part.figure.to_html(
-            full_html=False, include_plotlyjs=index == 0, div_id=f"figure-{part.anchor}"
+            full_html=False, include_plotlyjs=first_plot, div_id=f"figure-{part.anchor}"
         )
-        heading = f'<h2 id="{part.anchor}">{html.escape(part.title)}</h2>'
-        body.append(f"{heading}<p>{html.escape(part.sentence)}</p>{plot}")
+    return heading + sentence + part.html + plot
+
+
+def render(title: str, lead_html: str, parts: list[Section], spec: dict) -> str:
+    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="lead">{lead_html}</p>']
+    plotted = False
+    for part in parts:
+        body.append(render_section(part, first_plot=not plotted))
+        plotted = plotted or part.figure is not None
     body.append("<h2>Published numbers</h2>" + published_html())
     body.append("<h2>The spec that produced the study</h2>")
     body.append(f"<pre>{html.escape(yaml.safe_dump(spec, sort_keys=False))}</pre>")
@@ -257,26 +250,31 @@ def write_report(directories: list[Path], output: Path, with_floor: bool = True)
     frame = load(directories)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(frame, output.with_name(PARQUET_FILE))
-    spec = experiment_spec(directories[0])
-    backend = backend_of(spec)
-    floor = None
-    if with_floor and frame["metric"].iloc[0] == "fid":
-        floor = real_floor(spec["dataset"], backend, options=spec.get("dataset_options") or None)
-    table = lucic_table(frame, backend)
-    trials = [t for d in directories for t in study_trials(d, experiment_spec(d))]
-    importance = param_importance(
-        trials, "minimize" if frame["mode"].iloc[0] == "min" else "maximize"
-    )
+    specs = [read_spec(d) for d in directories]
+    context = ReportContext(frame, list(directories), specs, with_floor)
+    trials = [t for d, spec in zip(directories, specs, strict=True) for t in study_trials(d, spec)]
+    direction = "minimize" if frame["mode"].iloc[0] == "min" else "maximize"
+    importance = param_importance(trials, direction)
+    parts: list[Section] = []
+    for family in sorted(frame["family"].unique()):
+        report = contributed(family)
+        if report is not None:
+            parts += report.sections(context)
+    parts.append(tables_section(frame))
+    parts += generic_sections(context, importance)
     title = f"gantune report: {', '.join(d.name for d in directories)}"
-    page = render(
-        title,
-        lead(frame, table, floor),
-        format_table(table),
-        family_summary(frame),
-        sections(frame, spec, backend, importance),
-        spec,
-        floor,
-        backend,
-    )
-    output.write_text(page)
+    output.write_text(render(title, lead(context), parts, specs[0]))
     return output
+
+
+def tables_section(frame: pd.DataFrame) -> Section:
+    """Trials per variant and per family, and the trials that diverged or failed."""
+    number = {"float_format": lambda v: f"{v:.2f}", "border": 0}
+    text = (
+        variant_table(frame).to_html(**number)
+        + "<h3>Per family</h3>"
+        + family_summary(frame).to_html(**number)
+        + diverged_html(frame)
+    )
+    key = str(frame["stratify_by"].iloc[0])
+    return Section("variants", f"Trials per {key}", "", html=text)

@@ -1,5 +1,5 @@
-"""Tables as data: the Lucic-style table beside the published column, a summary per
-family, and hyperparameter importance. No plotting, no HTML."""
+"""Tables as data: the best value per variant, a summary per family, and hyperparameter
+importance at a common budget. No plotting, no HTML."""
 
 from __future__ import annotations
 
@@ -9,75 +9,49 @@ from dataclasses import dataclass
 import numpy as np
 import optuna
 import pandas as pd
-from scipy import stats
 
 from analysis.load import final_rows
-from analysis.published import lucic_column
 
 
-@dataclass(frozen=True)
-class LucicTable:
-    table: pd.DataFrame  # one row per loss
-    spearman: float | None  # rank correlation of our best values with the published means
-    common: int  # losses present in both
-    backend: str
-    metric: str
+def best_of(values: pd.Series, mode: str) -> float:
+    finite = values.astype(float)
+    finite = finite[np.isfinite(finite)]
+    if finite.empty:
+        return math.nan
+    return float(finite.min() if mode == "min" else finite.max())
 
 
-def setting_columns(frame: pd.DataFrame) -> list[str]:
-    """Config columns that define a setting (everything but the seed)."""
-    return [c for c in frame.columns if c.startswith("config.") and c != "config.seed"]
+def counts(group: pd.DataFrame) -> dict[str, int]:
+    status = group["status"]
+    return {
+        "trials": len(group),
+        "finished": int((status == "finished").sum()),
+        "stopped_early": int((status == "stopped").sum()),
+        "diverged": int((status == "diverged").sum()),
+        "errors": int((status == "error").sum()),
+    }
 
 
-def seed_statistics(final: pd.DataFrame, best_index: int, metric: str) -> tuple[float, float, int]:
-    """Mean and std of the metric over re-runs of the best trial's setting (other seeds)."""
-    columns = setting_columns(final)
-    best = final.loc[best_index, columns]
-    same = final[(final[columns].astype(str) == best.astype(str)).all(axis=1)]
-    values = same[metric].to_numpy(dtype=float)
-    if len(values) < 2:
-        return math.nan, math.nan, len(values)
-    return float(values.mean()), float(values.std(ddof=1)), len(values)
-
-
-def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist") -> LucicTable:
+def variant_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per variant (the stratify key's value): how its trials ended and its best
+    and median final metric, ordered best first."""
     final = final_rows(frame)
     metric, mode = final["metric"].iloc[0], final["mode"].iloc[0]
-    published = lucic_column(dataset)
     rows = []
-    for loss, group in final.groupby("loss"):
+    for variant, group in final.groupby("variant"):
         values = group[metric].astype(float)
         finite = values[np.isfinite(values)]
-        if finite.empty:
-            best_value, mean, std, seeds = math.inf, math.nan, math.nan, 0
-        else:
-            best_index = finite.idxmin() if mode == "min" else finite.idxmax()
-            best_value = float(finite[best_index])
-            mean, std, seeds = seed_statistics(final, best_index, metric)
         rows.append(
-            {
-                "loss": loss,
-                "trials": len(group),
-                "finished": int((group["status"] == "finished").sum()),
-                "best": best_value,
-                "seeds_mean": mean,
-                "seeds_std": std,
-                "seeds": seeds,
-                "published_mean": published["fid_mean"].get(loss, math.nan),
-                "published_std": published["fid_std"].get(loss, math.nan),
+            {"variant": variant}
+            | counts(group)
+            | {
+                "best": best_of(values, mode),
+                "median": float(finite.median()) if len(finite) else math.nan,
+                "images_trained": int(group["images_seen"].sum()),
             }
         )
-    table = pd.DataFrame(rows).set_index("loss")
-    ascending = mode == "min"
-    table["rank"] = table["best"].rank(ascending=ascending, method="min")
-    table = table.sort_values(["rank", "published_mean"])
-    table["published_rank"] = table["published_mean"].rank(ascending=True, method="min")
-    both = table[np.isfinite(table["best"]) & np.isfinite(table["published_mean"])]
-    spearman = None
-    if len(both) >= 2:
-        rho = stats.spearmanr(both["best"], both["published_mean"]).statistic
-        spearman = float(rho) if math.isfinite(rho) else None
-    return LucicTable(table, spearman, len(both), backend, metric)
+    table = pd.DataFrame(rows).set_index("variant")
+    return table.sort_values("best", ascending=mode == "min", na_position="last")
 
 
 def family_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,16 +62,10 @@ def family_summary(frame: pd.DataFrame) -> pd.DataFrame:
         values = group[metric].astype(float)
         finite = values[np.isfinite(values)]
         rows.append(
-            {
-                "family": family,
-                "trials": len(group),
-                "finished": int((group["status"] == "finished").sum()),
-                "stopped_early": int(group["early_stopped"].sum()),
-                "diverged": int((group["status"] == "diverged").sum()),
-                "errors": int((group["status"] == "error").sum()),
-                f"best_{metric}": (finite.min() if mode == "min" else finite.max())
-                if len(finite)
-                else math.nan,
+            {"family": family}
+            | counts(group)
+            | {
+                f"best_{metric}": best_of(values, mode),
                 f"median_{metric}": float(finite.median()) if len(finite) else math.nan,
                 "images_trained": int(group["images_seen"].sum()),
             }
@@ -105,29 +73,61 @@ def family_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("family")
 
 
-def last_value(trial: optuna.trial.FrozenTrial) -> float | None:
-    """A trial's final metric: its value, or its last intermediate value if ASHA stopped it."""
-    if trial.state == optuna.trial.TrialState.COMPLETE:
-        return trial.value
-    if trial.state == optuna.trial.TrialState.PRUNED and trial.intermediate_values:
-        return trial.intermediate_values[max(trial.intermediate_values)]
-    return None
+@dataclass(frozen=True)
+class Importance:
+    table: pd.DataFrame  # param, importance (shares summing to 1)
+    iteration: int | None  # the common budget the values were taken at
+    used: int  # trials compared
+    total: int  # trials with any finite value
+
+    def describe(self) -> str:
+        if self.iteration is None:
+            return f"not estimated: fewer than {MIN_TRIALS} trials with a finite value"
+        return (
+            f"fANOVA on the metric at iteration {self.iteration}, the highest iteration that at "
+            f"least half of the trials reached ({self.used} of {self.total} trials)"
+        )
 
 
-def param_importance(trials: list[optuna.trial.FrozenTrial], direction: str) -> pd.DataFrame:
-    """fANOVA importance of the params every trial shares, on each trial's final metric
-    (stopped trials count with the value they were stopped at)."""
+MIN_TRIALS = 3
+
+
+def common_budget(histories: list[dict[int, float]]) -> int | None:
+    """The highest iteration at which at least half of the trials (and at least
+    MIN_TRIALS) have a finite value: comparing trials at one budget, not a trial stopped
+    after one iteration with one trained for eight."""
+    need = max(MIN_TRIALS, math.ceil(len(histories) / 2))
+    reached: dict[int, int] = {}
+    for history in histories:
+        for iteration, value in history.items():
+            if math.isfinite(value):
+                reached[iteration] = reached.get(iteration, 0) + 1
+    good = [iteration for iteration, count in reached.items() if count >= need]
+    return max(good) if good else None
+
+
+def param_importance(trials: list[optuna.trial.FrozenTrial], direction: str) -> Importance:
+    """fANOVA importance of the searched params, on each trial's metric at a common budget
+    (`common_budget`), from the study store's intermediate values."""
+    usable = [t for t in trials if t.intermediate_values and t.params]
+    histories = [dict(t.intermediate_values) for t in usable]
+    empty = pd.DataFrame(columns=["param", "importance"])
+    iteration = common_budget(histories)
+    if iteration is None:
+        return Importance(empty, None, 0, len(usable))
     study = optuna.create_study(direction=direction)
-    for trial in trials:
-        value = last_value(trial)
+    for trial, history in zip(usable, histories, strict=True):
+        value = history.get(iteration)
         if value is not None and math.isfinite(value):
             study.add_trial(
                 optuna.trial.create_trial(
                     params=trial.params, distributions=trial.distributions, value=value
                 )
             )
-    if len(study.trials) < 3:
-        return pd.DataFrame(columns=["param", "importance"])
     evaluator = optuna.importance.FanovaImportanceEvaluator(seed=0)
-    importances = optuna.importance.get_param_importances(study, evaluator=evaluator)
-    return pd.DataFrame({"param": list(importances), "importance": list(importances.values())})
+    try:
+        importances = optuna.importance.get_param_importances(study, evaluator=evaluator)
+    except (ValueError, RuntimeError):  # e.g. no parameter varies across these trials
+        return Importance(empty, iteration, len(study.trials), len(usable))
+    table = pd.DataFrame({"param": list(importances), "importance": list(importances.values())})
+    return Importance(table, iteration, len(study.trials), len(usable))

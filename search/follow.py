@@ -1,7 +1,7 @@
 """Acting on Tune's synced snapshots while an experiment runs.
 
 The study store and checkpoint pruning both follow the latest synced snapshot (see
-`search.tune_files`); one throttled callback runs them together, and the driver runs them
+`analysis.tune_files`); one throttled callback runs them together, and the driver runs them
 once more after `fit()`, when the final snapshot is synced.
 """
 

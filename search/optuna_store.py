@@ -2,14 +2,16 @@
 
 Each Tune trial becomes one study trial, written once its end is durable: its params with
 their distributions (replayed from the define-by-run space), every iteration's metric as
-an intermediate value, the Tune trial id as a user attribute, and its state: PRUNED when
-ASHA stopped it before max_t, FAIL when it errored or diverged, COMPLETE otherwise.
+an intermediate value, the Tune trial id as a user attribute, and its state from the one
+rule of `analysis.outcome`: PRUNED when the scheduler stopped it, FAIL when it errored or
+diverged, COMPLETE when it ran to its end.
 
-"Durable" means Tune's latest synced snapshot (see `search.tune_files`) lists it as
-ended: a resumed experiment restarts from that snapshot, so a trial written earlier could
-be re-run with a different outcome. Reading the snapshot (configs included) and each
-trial's result.json makes the store follow Tune's persisted view exactly: no RUNNING
-rows, one study trial per Tune trial, even after a hard kill and a resume.
+"Durable" means Tune's latest synced snapshot (see `analysis.tune_files`) lists it as
+ended: a resumed experiment restarts from that snapshot. The store follows that view
+exactly: when a trial it holds changes (an errored trial re-run by `--resume`) or is
+no longer ended there, the study is rebuilt from the snapshot, since Optuna cannot edit
+a finished trial. So: no RUNNING rows, one study trial per ended Tune trial, and the
+same states and values as Tune, even after a hard kill and a resume.
 """
 
 from __future__ import annotations
@@ -23,24 +25,16 @@ from typing import Any
 
 import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution
-from optuna.trial import TrialState
+from optuna.trial import FrozenTrial, TrialState
 
-from search.tune_files import snapshot_trials
+from analysis.experiment import open_storage, scheduler_stops
+from analysis.outcome import Outcome, outcome
+from analysis.tune_files import snapshot_trials
 
 TUNE_ID = "tune_trial_id"
+TUNE_STATE = "tune_state"  # what the stored row was written from, to notice changes
 Replay = Callable[[dict[str, Any]], dict[str, BaseDistribution]]
-
-
-def default_store(experiment_dir: Path) -> str:
-    return f"sqlite:///{experiment_dir / 'study.db'}"
-
-
-def open_storage(url: str) -> optuna.storages.BaseStorage:
-    """An SQLAlchemy URL, or `journal:<file>` for Optuna's journal file storage."""
-    if url.startswith("journal:"):
-        backend = optuna.storages.journal.JournalFileBackend(url.removeprefix("journal:"))
-        return optuna.storages.JournalStorage(backend)
-    return optuna.storages.RDBStorage(url)
+STATES = {"finished": TrialState.COMPLETE, "stopped": TrialState.PRUNED}
 
 
 def open_study(url: str, name: str, mode: str) -> optuna.Study:
@@ -53,11 +47,18 @@ def open_study(url: str, name: str, mode: str) -> optuna.Study:
 @dataclass
 class EndedTrial:
     trial_id: str
-    errored: bool
+    outcome: Outcome
     config: dict[str, Any]
     last: dict[str, Any]
-    history: dict[int, float]
     directory: Path
+
+    @property
+    def state(self) -> TrialState:
+        return STATES.get(self.outcome.kind, TrialState.FAIL)
+
+    def key(self) -> str:
+        """Changes whenever the row written from this trial would change."""
+        return f"{self.outcome}:{self.last.get('training_iteration', 0)}"
 
 
 def metric_history(trial_dir: Path, metric: str, last_iteration: int) -> dict[int, float]:
@@ -75,27 +76,15 @@ def metric_history(trial_dir: Path, metric: str, last_iteration: int) -> dict[in
     return history
 
 
-def ended_trials(experiment_dir: Path, metric: str) -> Iterator[EndedTrial]:
-    """The trials Tune's latest synced snapshot records as ended."""
+def ended_trials(experiment_dir: Path) -> Iterator[EndedTrial]:
+    """The trials Tune's latest synced snapshot records as ended, with their outcomes."""
+    stops = scheduler_stops(experiment_dir) or {}
     for trial in snapshot_trials(experiment_dir):
         if trial.ended:
-            last_iteration = int(trial.last_result.get("training_iteration", 0))
+            ended = outcome(trial.status, trial.last_result, stops.get(trial.trial_id))
             yield EndedTrial(
-                trial.trial_id,
-                trial.status == "ERROR",
-                trial.config,
-                trial.last_result,
-                metric_history(trial.directory, metric, last_iteration),
-                trial.directory,
+                trial.trial_id, ended, trial.config, trial.last_result, trial.directory
             )
-
-
-def trial_state(trial: EndedTrial, max_t: int) -> TrialState:
-    if trial.errored or trial.last.get("diverged"):
-        return TrialState.FAIL
-    if trial.last.get("training_iteration", 0) < max_t:
-        return TrialState.PRUNED  # ASHA stopped it early
-    return TrialState.COMPLETE
 
 
 def contains(distribution: BaseDistribution, value: Any) -> bool:
@@ -106,11 +95,16 @@ def contains(distribution: BaseDistribution, value: Any) -> bool:
     return distribution.low <= value <= distribution.high
 
 
-def frozen_trial(trial: EndedTrial, distributions: dict, state: TrialState, metric: str):
-    attrs: dict[str, Any] = {TUNE_ID: trial.trial_id, "trial_dir": str(trial.directory)}
-    if trial.last.get("diverged"):
+def frozen_trial(trial: EndedTrial, distributions: dict, metric: str) -> FrozenTrial:
+    attrs: dict[str, Any] = {
+        TUNE_ID: trial.trial_id,
+        TUNE_STATE: trial.key(),
+        "outcome": str(trial.outcome),
+        "trial_dir": str(trial.directory),
+    }
+    if trial.outcome.kind == "diverged":
         attrs["diverged"] = True
-    if trial.errored:
+    if trial.outcome.kind == "error":
         attrs["error"] = "the trial raised; see error.txt in its directory"
     params, kept = {}, {}
     for name, distribution in distributions.items():
@@ -119,37 +113,46 @@ def frozen_trial(trial: EndedTrial, distributions: dict, state: TrialState, metr
             params[name], kept[name] = value, distribution
         else:  # e.g. a published point outside the preset's range: keep it as an attribute
             attrs[f"param:{name}"] = value
-    value = trial.last.get(metric) if state == TrialState.COMPLETE else None
+    history = metric_history(trial.directory, metric, trial.outcome.at)
     return optuna.trial.create_trial(
-        state=state,
-        value=value,
+        state=trial.state,
+        value=trial.last.get(metric) if trial.state == TrialState.COMPLETE else None,
         params=params,
         distributions=kept,
         user_attrs=attrs,
-        intermediate_values={k: v for k, v in trial.history.items() if not math.isnan(v)},
+        intermediate_values={k: v for k, v in history.items() if not math.isnan(v)},
     )
 
 
 @dataclass
 class StoreMirror:
-    """Writes the durably ended trials of an experiment that the store lacks."""
+    """Makes the study hold exactly the durably ended trials of an experiment."""
 
     store: str
     study_name: str
     experiment_dir: Path
     metric: str
     mode: str
-    max_t: int
     replay: Replay
 
+    def frozen(self, trial: EndedTrial) -> FrozenTrial:
+        return frozen_trial(trial, self.replay(trial.config), self.metric)
+
     def sync(self) -> int:
+        """Write what is missing (or rebuild when a stored row went stale); rows written."""
         study = open_study(self.store, self.study_name, self.mode)
-        written = {t.user_attrs.get(TUNE_ID) for t in study.get_trials(deepcopy=False)}
-        added = 0
-        for trial in ended_trials(self.experiment_dir, self.metric):
-            if trial.trial_id in written:
-                continue
-            state = trial_state(trial, self.max_t)
-            study.add_trial(frozen_trial(trial, self.replay(trial.config), state, self.metric))
-            added += 1
-        return added
+        stored = {t.user_attrs.get(TUNE_ID): t for t in study.get_trials(deepcopy=False)}
+        ended = list(ended_trials(self.experiment_dir))
+        wanted = {trial.trial_id: trial.key() for trial in ended}
+        stale = [
+            trial_id
+            for trial_id, row in stored.items()
+            if wanted.get(trial_id) != row.user_attrs.get(TUNE_STATE)
+        ]
+        if stale:
+            optuna.delete_study(study_name=self.study_name, storage=open_storage(self.store))
+            study = open_study(self.store, self.study_name, self.mode)
+            stored = {}
+        missing = [self.frozen(trial) for trial in ended if trial.trial_id not in stored]
+        study.add_trials(missing)
+        return len(missing)

@@ -1,22 +1,16 @@
 """Checks that need data or weights, run in the driver before any trial starts: the
-dataset can be obtained (and is cached for the workers), and the FID reference
-statistics exist (computed once here rather than by the first trials at once)."""
+family prepares what its trials will share (the dataset is readable and cached for the
+workers, FID reference statistics are computed once here rather than by the first trials
+at once). One sample config per stratum, since strata may differ in what they need."""
 
 from __future__ import annotations
 
-import contextlib
-
-from search.spec import ExperimentSpec
-from trainables import data
-from trainables.metrics import reference_statistics
+from search.spec import ExperimentSpec, sample_configs
+from trainables.trial import resolve
 
 
 def check(spec: ExperimentSpec) -> None:
-    try:
-        data.load(spec.dataset, "test", **spec.dataset_options)
-    except (OSError, ValueError, RuntimeError) as error:
-        raise ValueError(f"dataset {spec.dataset!r} is not available: {error}") from error
-    if spec.metric == "fid":
-        backend = spec.fixed.get("fid_backend") or data.DATASETS.get(spec.dataset).fid_backend
-        with contextlib.suppress(ValueError):
-            reference_statistics((spec.dataset, "test"), backend, spec.dataset_options)
+    strata = spec.strata_values() if spec.stratify else ()
+    for config in sample_configs(spec, spec.preset_object(), strata):
+        resolved = resolve(config)
+        resolved.family.prepare(resolved.model)

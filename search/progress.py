@@ -1,5 +1,6 @@
 """What `gantune search` prints while it runs: a line per result, and the table of all
-trials whenever one ends."""
+trials whenever one ends. The parameters shown are the family's (its descriptor says
+which); how a trial ended is `analysis.outcome`'s rule."""
 
 from __future__ import annotations
 
@@ -9,37 +10,29 @@ from typing import Any
 
 from ray import tune
 
-SHOWN_PARAMS = ("loss", "net", "lr_d", "beta1", "n_disc")
+from analysis.outcome import outcome
+from search.scheduler import StopRecord
 
 
 def short_id(trial: Any) -> str:
     return trial.trial_id.split("_")[-1]
 
 
-def describe(config: dict[str, Any]) -> str:
+def describe(config: dict[str, Any], shown: tuple[str, ...]) -> str:
     parts = []
-    for name in SHOWN_PARAMS:
+    for name in shown:
         if name in config:
             value = config[name]
             parts.append(f"{name}={value:.3g}" if isinstance(value, float) else f"{name}={value}")
     return " ".join(parts)
 
 
-def status_of(trial: Any, max_t: int) -> str:
-    last = trial.last_result or {}
-    iteration = last.get("training_iteration", 0)
-    if trial.status == "ERROR":
-        return "error"
-    if last.get("diverged"):
-        return "diverged"
-    if trial.status == "TERMINATED":
-        return "finished" if iteration >= max_t else f"stopped@{iteration}"
-    return trial.status.lower()
-
-
 class ProgressPrinter(tune.Callback):
-    def __init__(self, metric: str, mode: str, max_t: int) -> None:
-        self.metric, self.mode, self.max_t = metric, mode, max_t
+    def __init__(
+        self, metric: str, mode: str, max_t: int, shown: tuple[str, ...], stops: StopRecord
+    ) -> None:
+        self.metric, self.mode, self.max_t, self.shown = metric, mode, max_t, shown
+        self.stops = stops
         self.best: float | None = None
         self.started = time.monotonic()
 
@@ -52,10 +45,13 @@ class ProgressPrinter(tune.Callback):
             return False
         return self.best is None or (value < self.best if self.mode == "min" else value > self.best)
 
+    def status_of(self, trial: Any) -> str:
+        ended = outcome(trial.status, trial.last_result or {}, self.stops.get(trial.trial_id))
+        return str(ended)
+
     def on_trial_start(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
-        print(
-            f"{self.stamp()} trial {short_id(trial)} starts: {describe(trial.config)}", flush=True
-        )
+        shown = describe(trial.config, self.shown)
+        print(f"{self.stamp()} trial {short_id(trial)} starts: {shown}", flush=True)
 
     def on_trial_result(
         self, iteration: int, trials: list, trial: Any, result: dict, **info: Any
@@ -86,5 +82,5 @@ class ProgressPrinter(tune.Callback):
         for trial in trials:
             value = (trial.last_result or {}).get(self.metric)
             shown = f"{value:9.2f}" if isinstance(value, float) else f"{'-':>9}"
-            status = status_of(trial, self.max_t)
-            print(f"        {short_id(trial):>6}  {status:<11} {shown}  {describe(trial.config)}")
+            line = describe(trial.config, self.shown)
+            print(f"        {short_id(trial):>6}  {self.status_of(trial):<11} {shown}  {line}")

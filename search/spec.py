@@ -1,9 +1,11 @@
 """The experiment spec: a named study (YAML) plus command-line overrides, frozen and
 validated before Ray starts. Unknown keys and impossible values are errors that name the
-key and the valid choices."""
+key and the valid choices. The spec names a family and asks it for everything else
+(presets, the stratify key, the metric); it names no family's parameters."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,18 +14,21 @@ from typing import Any
 import optuna
 import yaml
 
-import spaces
+from analysis.experiment import SPEC_FILE
 from search.storage import results_root
+from spaces.family import FAMILY_SPACES, FamilySpace
 from spaces.params import Float
-from trainables import data
+from spaces.presets import Preset
 from trainables.config import ConfigError, from_dict
-from trainables.families import FAMILIES
-from trainables.gan.losses import LOSSES
+from trainables.families import import_plugins, load_families
 from trainables.trial import resolve
 
 STUDIES_DIR = Path(__file__).with_name("studies")
 SCHEDULER_KINDS = ("asha", "fifo", "pbt")
 SAMPLER_KINDS = ("tpe", "random", "cmaes")
+# Keys of specs written before the family seam, and what they became.
+RENAMED_KEYS = {"losses": "strata", "stratify_losses": "stratify"}
+DROPPED_KEYS = ("space",)
 
 
 @dataclass(frozen=True)
@@ -54,13 +59,13 @@ NESTED = {"scheduler": SchedulerSpec, "sampler": SamplerSpec, "resources": Resou
 class ExperimentSpec:
     name: str = "experiment"
     description: str = ""
-    family: str = "gan"
-    space: str = "gan"
-    preset: str = "cpu-mini"
-    losses: list[str] = field(default_factory=list)  # subset of the preset's losses
-    stratify_losses: bool = True  # losses take turns (equal samples each), as in Lucic et al.
+    family: str = ""  # required: `gantune families` lists them
+    preset: str = ""  # default: the family's default preset
+    strata: list[Any] = field(default_factory=list)  # values of the stratify key to search
+    stratify: bool = True  # strata take turns, so each gets the same number of trials
+    stratify_by: str = ""  # default: the family's stratify key
     ranges: dict[str, Any] = field(default_factory=dict)  # overrides of the preset's ranges
-    dataset: str = "fashion-mnist"
+    dataset: str = ""  # default: the family's
     dataset_options: dict[str, Any] = field(default_factory=dict)
     metric: str = ""  # default: the family's metric
     mode: str = ""  # default: the family's mode
@@ -76,30 +81,48 @@ class ExperimentSpec:
     storage_path: str = ""  # default: $GANTUNE_RESULTS or ~/gantune-results
     study_store: str = ""  # default: SQLite file in the experiment dir
     max_failures: int = 2  # retries of a failed trial, from its last checkpoint
+    plugins: list[str] = field(default_factory=list)  # modules registering more families
 
     def __post_init__(self) -> None:
-        family = FAMILIES.get(self.family)
-        if not self.metric:
-            object.__setattr__(self, "metric", family.metric)
-        if not self.mode:
-            object.__setattr__(self, "mode", family.mode)
+        describe = family_of(self)
+        defaults = {
+            "preset": describe.default_preset,
+            "stratify_by": describe.stratify_key,
+            "metric": describe.metric,
+            "mode": describe.mode,
+        }
+        for key, value in defaults.items():
+            if not getattr(self, key):
+                object.__setattr__(self, key, value)
         validate(self)
 
     # -- derived ----------------------------------------------------------------------
-    def preset_object(self) -> spaces.Preset:
-        return spaces.get_preset(self.preset).with_overrides(self.ranges, self.losses or None)
+    def describe(self) -> FamilySpace:
+        return FAMILY_SPACES.get(self.family)
+
+    def preset_object(self) -> Preset:
+        """The preset with the spec's ranges, limited to its strata."""
+        preset = self.describe().preset(self.preset).with_ranges(self.ranges)
+        if self.strata:
+            preset = preset.restricted(self.stratify_by, list(self.strata))
+        return preset
+
+    def strata_values(self) -> tuple[Any, ...]:
+        return self.preset_object().choices(self.stratify_by)
 
     def trial_constants(self) -> dict[str, Any]:
         """Config values every trial gets besides what the space draws."""
-        constants = {
+        constants: dict[str, Any] = {
             "family": self.family,
-            "dataset": self.dataset,
-            "dataset_options": dict(self.dataset_options),
             "images_per_iter": self.images_per_iter,
             "max_iterations": self.scheduler.max_t,
             "eval_samples": self.eval_samples,
             "seed": self.seed,
         }
+        if self.dataset:
+            constants["dataset"] = self.dataset
+        if self.dataset_options:
+            constants["dataset_options"] = dict(self.dataset_options)
         return constants | dict(self.fixed)
 
     def storage_root(self) -> Path:
@@ -109,6 +132,16 @@ class ExperimentSpec:
         return dataclasses.asdict(self)
 
 
+def family_of(spec: ExperimentSpec) -> FamilySpace:
+    import_plugins(spec.plugins)
+    load_families()
+    if not spec.family:
+        raise ConfigError(
+            f"the spec names no family; valid choices: {', '.join(FAMILY_SPACES.names())}"
+        )
+    return FAMILY_SPACES.get(spec.family)
+
+
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise ConfigError(message)
@@ -116,24 +149,12 @@ def check(condition: bool, message: str) -> None:
 
 def validate(spec: ExperimentSpec) -> None:
     check(spec.mode in ("min", "max"), f"mode must be min or max, not {spec.mode!r}")
-    check(
-        spec.space in spaces.SPACES,
-        f"unknown space {spec.space!r}; valid choices: {', '.join(spaces.SPACES)}",
-    )
-    spaces.get_preset(spec.preset)
-    if spec.family == "gan":
-        for loss in spec.losses:
-            check(
-                loss in LOSSES,
-                f"unknown GAN loss {loss!r}; valid choices: {', '.join(LOSSES.names())}",
-            )
-    preset = spec.preset_object()
-    preset.check()
-    check(
-        spec.dataset in data.DATASETS,
-        f"unknown dataset {spec.dataset!r}; valid choices: {', '.join(data.DATASETS.names())}",
-    )
-    data.check_options(spec.dataset, spec.dataset_options)
+    try:
+        preset = spec.preset_object()
+        preset.check()
+        strata = spec.strata_values() if spec.stratify else ()
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     sched = spec.scheduler
     check(
         sched.kind in SCHEDULER_KINDS,
@@ -164,40 +185,66 @@ def validate(spec: ExperimentSpec) -> None:
         "(use a fraction such as 0.25 to share one)",
     )
     if sched.kind == "pbt":
-        lr = preset.params.get("lr_d")
+        mutable = spec.describe().pbt_mutable
         check(
-            isinstance(lr, Float), "scheduler pbt mutates lr_d: the preset must give lr_d a range"
+            any(isinstance(preset.params.get(name), Float) for name in mutable),
+            f"scheduler pbt mutates {', '.join(mutable) or 'nothing'}: the preset must give "
+            "one of them a range",
         )
     check(spec.max_failures >= 0, f"max_failures must be at least 0, not {spec.max_failures}")
-    for config in sample_configs(spec, preset):
-        resolve(config)  # the trial's own validation: unknown keys, bad values
+    configs = sample_configs(spec, preset, strata)
+    for config in configs:
+        resolve(config)  # the family's own validation: unknown keys, bad values, strata
+    drawn = set().union(*configs)
+    unused = sorted(set(spec.ranges) - drawn)
+    check(
+        not unused,
+        f"ranges name {', '.join(unused)}, which the {spec.family} space never draws with "
+        f"this preset; it draws: {', '.join(sorted(drawn - set(spec.trial_constants())))}",
+    )
 
 
-def sample_configs(spec: ExperimentSpec, preset: spaces.Preset) -> list[dict[str, Any]]:
-    """One config per loss (or one), drawn from the space as a trial would get it."""
+def sample_configs(
+    spec: ExperimentSpec, preset: Preset, strata: tuple[Any, ...]
+) -> list[dict[str, Any]]:
+    """One config per stratum (or one), drawn from the space as a trial would get it."""
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
-    space = spaces.get_space(spec.space)
-    losses = list(preset.losses) if spec.family == "gan" else [None]
-    return [space(study.ask(), preset, loss) | spec.trial_constants() for loss in losses]
+    space = spec.describe().space
+    presets = [preset.fixing(spec.stratify_by, value) for value in strata] or [preset]
+    return [space(study.ask(), each) | spec.trial_constants() for each in presets]
+
+
+def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    head, _, rest = dotted.partition(".")
+    if not rest:
+        tree[head] = value
+        return
+    section = tree.setdefault(head, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{head} is not a section; cannot set {dotted}")
+    set_dotted(section, rest, value)
 
 
 def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """Apply dotted overrides (`scheduler.max_t: 6`) to a nested dict."""
-    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in base.items()}
+    """Apply dotted overrides (`scheduler.max_t: 6`, `ranges.lr_d.high: 1e-3`) to a copy of
+    a nested dict."""
+    merged = copy.deepcopy(base)
     for dotted, value in overrides.items():
-        head, _, rest = dotted.partition(".")
-        if rest:
-            section = merged.setdefault(head, {})
-            if not isinstance(section, dict):
-                raise ConfigError(f"{head} is not a section; cannot set {dotted}")
-            section[rest] = value
-        else:
-            merged[head] = value
+        set_dotted(merged, dotted, value)
     return merged
 
 
+def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
+    """Specs written before the family seam (`losses`, `stratify_losses`, `space`)."""
+    values = {key: value for key, value in raw.items() if key not in DROPPED_KEYS}
+    for old, new in RENAMED_KEYS.items():
+        if old in values and new not in values:
+            values[new] = values.pop(old)
+    return values
+
+
 def from_mapping(raw: dict[str, Any]) -> ExperimentSpec:
-    values = dict(raw)
+    values = upgrade(raw)
     for key, kind in NESTED.items():
         if key in values:
             section = values[key]
@@ -212,7 +259,12 @@ def study_names() -> list[str]:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    loaded = yaml.safe_load(path.read_text()) or {}
+    if not path.is_file():
+        raise ConfigError(f"no spec file at {path}")
+    try:
+        loaded = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}") from None
     if not isinstance(loaded, dict):
         raise ConfigError(f"{path} must hold a mapping of spec keys")
     return loaded
@@ -239,14 +291,14 @@ def load_spec(
 
 
 def write_spec(spec: ExperimentSpec, directory: Path) -> Path:
-    path = directory / "spec.yaml"
+    path = directory / SPEC_FILE
     directory.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(spec.to_dict(), sort_keys=False))
     return path
 
 
 def spec_of_experiment(directory: str | Path) -> ExperimentSpec:
-    path = Path(directory) / "spec.yaml"
+    path = Path(directory) / SPEC_FILE
     if not path.is_file():
-        raise FileNotFoundError(f"{directory} is not a gantune experiment (no spec.yaml)")
+        raise FileNotFoundError(f"{directory} is not a gantune experiment (no {SPEC_FILE})")
     return from_mapping(read_yaml(path))

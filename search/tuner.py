@@ -1,13 +1,16 @@
 """Building, running and resuming an experiment's Tuner.
 
-OptunaSearch (in memory, seeded) proposes from the define-by-run space, the scheduler
-(ASHA by default) stops weak trials, FailureConfig retries failed trials from their last
-checkpoint, and a SnapshotFollower keeps the study store and prunes checkpoints.
+OptunaSearch (in memory, seeded) proposes from the family's define-by-run space, the
+scheduler (ASHA by default) stops weak trials and records why, FailureConfig retries
+failed trials from their last checkpoint, and a SnapshotFollower keeps the study store
+and prunes checkpoints. Nothing here names a family's parameters: it asks the spec's
+family descriptor.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,22 +21,19 @@ import optuna
 import ray
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from ray import tune
-from ray.tune.schedulers import (
-    ASHAScheduler,
-    FIFOScheduler,
-    PopulationBasedTraining,
-    TrialScheduler,
-)
 from ray.tune.search.optuna import OptunaSearch
 
-import spaces
+from analysis.experiment import default_store
 from search.follow import Action, SnapshotFollower
-from search.optuna_store import StoreMirror, default_store
+from search.optuna_store import StoreMirror
 from search.progress import ProgressPrinter
 from search.retention import CheckpointPruner
+from search.scheduler import SCHEDULERS, StopRecord, tune_domain
 from search.spec import ExperimentSpec, write_spec
 from search.storage import timestamped
-from spaces.params import Choice, Float
+from spaces.family import Space
+from spaces.presets import Preset
+from trainables.families import import_plugins
 from trainables.trial import trainable
 
 SAMPLERS: dict[str, Callable[[int], optuna.samplers.BaseSampler]] = {
@@ -43,68 +43,33 @@ SAMPLERS: dict[str, Callable[[int], optuna.samplers.BaseSampler]] = {
 }
 
 
-def asha(spec: ExperimentSpec) -> TrialScheduler:
-    s = spec.scheduler  # metric and mode come from TuneConfig
-    return ASHAScheduler(
-        time_attr="training_iteration",
-        max_t=s.max_t,
-        grace_period=s.grace_period,
-        reduction_factor=s.reduction_factor,
-    )
-
-
-# PBT perturbs values by x0.8 / x1.2: fine for learning rates, invalid for bounded ones
-# such as beta1 (0.9 -> 1.08).
-PBT_MUTATED = ("lr_d", "lr_g")
-
-
-def tune_domain(param: Any) -> Any:
-    """A preset param as a Tune sampling domain (PBT samples and mutates without Optuna)."""
-    if isinstance(param, Float):
-        return (tune.loguniform if param.log else tune.uniform)(param.low, param.high)
-    if isinstance(param, Choice):
-        return tune.choice(list(param.values))
-    return param.value
-
-
 def pbt_param_space(spec: ExperimentSpec) -> dict[str, Any]:
-    """Every param of the preset (a loss ignores the others' params), drawn by Tune."""
+    """Every param of the preset, drawn by Tune (a config ignores what it does not use)."""
     preset = spec.preset_object()
     space = {name: tune_domain(param) for name, param in preset.params.items()}
-    space.setdefault("lr_g", space.get("lr_d"))
-    if preset.losses:
-        space["loss"] = tune.choice(list(preset.losses))
     return space | dict(preset.constants) | spec.trial_constants()
 
 
-def pbt(spec: ExperimentSpec) -> TrialScheduler:
-    """Perturbs the learning rates; weak trials restart from strong ones' checkpoints."""
-    lr = spec.preset_object().params["lr_d"]  # the spec checks that it is a range
-    mutations = {name: tune_domain(lr) for name in PBT_MUTATED}
-    return PopulationBasedTraining(
-        time_attr="training_iteration",
-        perturbation_interval=spec.scheduler.perturbation_interval,
-        hyperparam_mutations=mutations,
-    )
+@dataclass(frozen=True)
+class Strata:
+    """The stratify key and its values, taking turns by trial number; none: not stratified."""
+
+    key: str
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, spec: ExperimentSpec) -> Strata:
+        return cls(spec.stratify_by, spec.strata_values() if spec.stratify else ())
+
+    def preset_for(self, preset: Preset, number: int) -> Preset:
+        if not self.values:
+            return preset
+        return preset.fixing(self.key, self.values[number % len(self.values)])
 
 
-SCHEDULERS: dict[str, Callable[[ExperimentSpec], TrialScheduler]] = {
-    "asha": asha,
-    "fifo": lambda spec: FIFOScheduler(),
-    "pbt": pbt,
-}
-
-
-def stratified(spec: ExperimentSpec, preset: spaces.Preset) -> bool:
-    return spec.stratify_losses and spec.family == "gan" and bool(preset.losses)
-
-
-def draw_config(
-    trial: Any, space: str, preset: spaces.Preset, constants: dict, stratify: bool
-) -> dict:
-    """The define-by-run function OptunaSearch calls: losses take turns when stratified."""
-    loss = preset.losses[trial.number % len(preset.losses)] if stratify else None
-    return spaces.get_space(space)(trial, preset, loss) | constants
+def draw_config(trial: Any, space: Space, preset: Preset, constants: dict, strata: Strata) -> dict:
+    """The define-by-run function OptunaSearch calls."""
+    return space(trial, strata.preset_for(preset, trial.number)) | constants
 
 
 class RecordingTrial:
@@ -128,26 +93,27 @@ class RecordingTrial:
 
 
 def replay_distributions(
-    config: dict[str, Any], space: str, preset: spaces.Preset, stratify: bool
+    config: dict[str, Any], space: Space, preset: Preset, strata: Strata
 ) -> dict[str, BaseDistribution]:
     """The distributions a config's values were drawn from (for the study store)."""
     recorder = RecordingTrial(config)
-    spaces.get_space(space)(recorder, preset, config.get("loss") if stratify else None)
-    distributions = dict(recorder.distributions)
-    if stratify:
-        distributions["loss"] = CategoricalDistribution(list(preset.losses))
-    return distributions
+    if strata.values:
+        space(recorder, preset.fixing(strata.key, config.get(strata.key)))
+        return recorder.distributions | {strata.key: CategoricalDistribution(list(strata.values))}
+    space(recorder, preset)
+    return recorder.distributions
 
 
-def points_to_evaluate(preset: spaces.Preset, stratify: bool) -> list[dict[str, Any]] | None:
-    """Published points first; when losses take turns, point i must be loss i's."""
+def points_to_evaluate(preset: Preset, strata: Strata) -> list[dict[str, Any]] | None:
+    """Published points first; when strata take turns, point i must be stratum i's."""
     if not preset.points:
         return None
-    if not stratify:
+    if not strata.values:
         return [dict(point) for point in preset.points]
-    by_loss = {point["loss"]: point for point in preset.points}
+    by_value = {point.get(strata.key): point for point in preset.points}
     points = [
-        {k: v for k, v in by_loss.get(loss, {}).items() if k != "loss"} for loss in preset.losses
+        {k: v for k, v in by_value.get(value, {}).items() if k != strata.key}
+        for value in strata.values
     ]
     while points and not points[-1]:
         points.pop()
@@ -158,11 +124,13 @@ def trial_dirname(trial: Any) -> str:
     return f"trial_{trial.trial_id}"
 
 
-def trial_function(cpu: float, gpu: float) -> Callable[[dict[str, Any]], None]:
+def trial_function(cpu: float, gpu: float, plugins: list[str]) -> Callable[[dict], None]:
     """A fresh function per experiment: `tune.with_resources` sets its request on the
-    function object, so sharing one would leak one experiment's resources into another."""
+    function object, so sharing one would leak one experiment's resources into another.
+    It imports the spec's plugin modules in the worker before the trial resolves."""
 
     def gantune_trial(config: dict[str, Any]) -> None:
+        import_plugins(plugins)
         trainable(config)
 
     return tune.with_resources(gantune_trial, {"cpu": cpu, "gpu": gpu})
@@ -177,20 +145,21 @@ class Experiment:
     def store(self) -> str:
         return self.spec.study_store or default_store(self.directory)
 
+    @functools.cached_property
+    def stops(self) -> StopRecord:
+        return StopRecord(self.directory)
+
 
 def store_mirror(experiment: Experiment) -> StoreMirror:
-    spec, preset = experiment.spec, experiment.spec.preset_object()
+    spec = experiment.spec
     replay = functools.partial(
-        replay_distributions, space=spec.space, preset=preset, stratify=stratified(spec, preset)
+        replay_distributions,
+        space=spec.describe().space,
+        preset=spec.preset_object(),
+        strata=Strata.of(spec),
     )
     return StoreMirror(
-        experiment.store,
-        spec.name,
-        experiment.directory,
-        spec.metric,
-        spec.mode,
-        spec.scheduler.max_t,
-        replay,
+        experiment.store, spec.name, experiment.directory, spec.metric, spec.mode, replay
     )
 
 
@@ -205,19 +174,33 @@ def snapshot_actions(experiment: Experiment) -> list[Action]:
 
 def callbacks(experiment: Experiment) -> list[tune.Callback]:
     spec = experiment.spec
-    progress = ProgressPrinter(spec.metric, spec.mode, spec.scheduler.max_t)
+    progress = ProgressPrinter(
+        spec.metric, spec.mode, spec.scheduler.max_t, spec.describe().shown, experiment.stops
+    )
     return [SnapshotFollower(snapshot_actions(experiment)), progress]
 
 
+def run_config(experiment: Experiment) -> tune.RunConfig:
+    return tune.RunConfig(
+        name=experiment.directory.name,
+        storage_path=str(experiment.directory.parent),
+        callbacks=callbacks(experiment),
+        failure_config=tune.FailureConfig(max_failures=experiment.spec.max_failures),
+        # Tune keeps every checkpoint; CheckpointPruner prunes them safely.
+        checkpoint_config=tune.CheckpointConfig(num_to_keep=None),
+        verbose=0,  # ProgressPrinter reports instead
+    )
+
+
 def build_tuner(experiment: Experiment) -> tune.Tuner:
-    spec, preset = experiment.spec, experiment.spec.preset_object()
-    stratify = stratified(spec, preset)
+    spec = experiment.spec
+    preset, strata = spec.preset_object(), Strata.of(spec)
     space = functools.partial(
         draw_config,
-        space=spec.space,
+        space=spec.describe().space,
         preset=preset,
         constants=spec.trial_constants(),
-        stratify=stratify,
+        strata=strata,
     )
     pbt_run = spec.scheduler.kind == "pbt"  # PBT samples itself: no search algorithm
     searcher = (
@@ -228,30 +211,22 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
             metric=spec.metric,  # a define-by-run space ignores TuneConfig's metric and mode
             mode=spec.mode,
             sampler=SAMPLERS[spec.sampler.kind](spec.sampler.seed),
-            points_to_evaluate=points_to_evaluate(preset, stratify),
+            points_to_evaluate=points_to_evaluate(preset, strata),
         )
     )
     return tune.Tuner(
-        trial_function(spec.resources.cpu, spec.resources.gpu),
+        trial_function(spec.resources.cpu, spec.resources.gpu, spec.plugins),
         param_space=pbt_param_space(spec) if pbt_run else None,
         tune_config=tune.TuneConfig(
             metric=spec.metric,
             mode=spec.mode,
             search_alg=searcher,
-            scheduler=SCHEDULERS[spec.scheduler.kind](spec),
+            scheduler=SCHEDULERS[spec.scheduler.kind](spec, experiment.stops),
             num_samples=spec.num_samples,
             max_concurrent_trials=spec.max_concurrent_trials,
             trial_dirname_creator=trial_dirname,
         ),
-        run_config=tune.RunConfig(
-            name=experiment.directory.name,
-            storage_path=str(experiment.directory.parent),
-            callbacks=callbacks(experiment),
-            failure_config=tune.FailureConfig(max_failures=spec.max_failures),
-            # Tune keeps every checkpoint; CheckpointPruner prunes them safely.
-            checkpoint_config=tune.CheckpointConfig(num_to_keep=None),
-            verbose=0,  # ProgressPrinter reports instead
-        ),
+        run_config=run_config(experiment),
     )
 
 
@@ -270,22 +245,43 @@ def init_ray(address: str | None) -> None:
         ray.init(num_cpus=os.cpu_count(), runtime_env=runtime_env, log_to_driver=False)
 
 
+def check_resources(spec: ExperimentSpec) -> None:
+    """A trial must fit on one node of the cluster, or Tune would wait for ever."""
+    per_node = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
+    for name, asked in (("CPU", spec.resources.cpu), ("GPU", spec.resources.gpu)):
+        largest = max((resources.get(name, 0.0) for resources in per_node), default=0.0)
+        if asked > 0 and largest + 1e-9 < asked:
+            have = f"{largest:g}" if largest else "no"
+            raise ValueError(
+                f"resources.{name.lower()} = {asked:g} per trial, but the largest node of the "
+                f"Ray cluster has {have} {name}; ask for at most {math.floor(largest * 4) / 4:g}"
+            )
+
+
 def new_experiment(spec: ExperimentSpec) -> Experiment:
     directory = spec.storage_root() / timestamped(spec.name)
     write_spec(spec, directory)
     return Experiment(spec, directory)
 
 
-def run(
-    experiment: Experiment, address: str | None = None, resume: bool = False
-) -> tune.ResultGrid:
+def start(spec: ExperimentSpec, address: str | None) -> None:
+    """Ray up, and the spec's resources checked against it, before anything is written."""
     init_ray(address)
+    check_resources(spec)
+
+
+def run(experiment: Experiment, resume: bool = False) -> tune.ResultGrid:
     if resume:
         tuner = tune.Tuner.restore(
             str(experiment.directory),
-            trainable=trial_function(experiment.spec.resources.cpu, experiment.spec.resources.gpu),
+            trainable=trial_function(
+                experiment.spec.resources.cpu,
+                experiment.spec.resources.gpu,
+                experiment.spec.plugins,
+            ),
             resume_unfinished=True,
             resume_errored=True,
+            param_space=None,
         )
     else:
         tuner = build_tuner(experiment)

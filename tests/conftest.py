@@ -54,8 +54,9 @@ def ray_address(data_cache) -> str:
 def write_spec(directory: Path, **values) -> Path:
     spec = {
         "name": "tiny",
+        "family": "gan",
         "preset": "cpu-mini",
-        "losses": ["ns", "lsgan", "wgan-gp"],
+        "strata": ["ns", "lsgan", "wgan-gp"],
         "scheduler": {"kind": "asha", "max_t": 4, "grace_period": 1, "reduction_factor": 2},
         "num_samples": 6,
         "max_concurrent_trials": 4,

@@ -44,6 +44,9 @@ def coerce(name: str, value: Any, kind: Any) -> Any:
     elif origin is dict or kind is dict:
         if isinstance(value, dict):
             return dict(value)
+    elif origin is list or kind is list:
+        if isinstance(value, list | tuple):
+            return list(value)
     else:
         return value
     raise ConfigError(f"{name} must be {getattr(kind, '__name__', kind)}, not {value!r}")

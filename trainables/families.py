@@ -1,35 +1,68 @@
 """Model families a trial can run, in a registry; each owns its config and trainer.
 
-A trainer has `train(images) -> losses`, `evaluate(samples, backend) -> metrics`,
-`grid() -> uint8 images | None`, `state_dict()`, `load_state_dict()`, `images_seen`, `epoch`.
+A family lives in a package of its own, `trainables/<name>/`, whose `family.py` registers
+it here; `load_families` imports every such module (and any plugin modules named in
+`$GANTUNE_PLUGINS`), so adding a family changes nothing outside its own files. The
+trainer follows `trainables.contract.Trainer`; the family's search-side descriptor
+(space, presets, metric) is registered under the same name in `spaces.family`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import importlib
+import importlib.util
+import os
+import pkgutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from trainables.classifier import ClassifierTrainer, ClassifierTrialConfig
-from trainables.gan.config import GanConfig
-from trainables.gan.trainer import GanTrainer
+from trainables.contract import TrainerFactory
 from trainables.registry import Registry
+
+PLUGINS_VARIABLE = "GANTUNE_PLUGINS"
+
+# (checkpoint state, request) -> (uint8 images, caption); see trainables.generate
+Generate = Callable[..., tuple[Any, str]]
+
+
+def nothing_to_prepare(config: Any) -> None:
+    return None
 
 
 @dataclass(frozen=True)
 class Family:
     config_type: type
-    trainer: Callable[..., Any]
-    metric: str  # reported every iteration; what ASHA and Optuna optimise
-    mode: str  # "min" or "max"
-
-    @property
-    def worst(self) -> float:
-        return float("inf") if self.mode == "min" else float("-inf")
+    trainer: TrainerFactory
+    # Run once in the search driver before any trial: data present, references cached.
+    prepare: Callable[[Any], None] = nothing_to_prepare
+    generate: Generate | None = None  # `gantune generate` on one of its checkpoints
 
 
 FAMILIES: Registry[Family] = Registry("family")
-FAMILIES.register("gan", Family(GanConfig, GanTrainer, metric="fid", mode="min"))
-FAMILIES.register(
-    "classifier", Family(ClassifierTrialConfig, ClassifierTrainer, metric="accuracy", mode="max")
-)
+
+
+def plugin_modules() -> list[str]:
+    return [name for name in os.environ.get(PLUGINS_VARIABLE, "").split(",") if name.strip()]
+
+
+def import_plugins(modules: Iterable[str]) -> None:
+    """Import modules that register families of their own (both layers)."""
+    for module in modules:
+        try:
+            importlib.import_module(module.strip())
+        except ImportError as error:
+            raise ValueError(f"cannot import plugin module {module!r}: {error}") from error
+
+
+@functools.cache
+def load_families() -> None:
+    """Register the built-in families (every `trainables/<name>/family.py`) and plugins."""
+    import spaces  # noqa: F401  (the descriptors: metric, mode)
+    import trainables
+
+    for found in pkgutil.iter_modules(trainables.__path__):
+        if found.ispkg and importlib.util.find_spec(f"trainables.{found.name}.family"):
+            importlib.import_module(f"trainables.{found.name}.family")
+    import_plugins(plugin_modules())

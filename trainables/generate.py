@@ -1,17 +1,28 @@
-"""Drawing images of a chosen class from a trained GAN checkpoint (`gantune generate`)."""
+"""`gantune generate`: images from a trained checkpoint, drawn by the checkpoint's family.
+
+The generic part finds the checkpoint, reads it and validates its config; the family's
+`generate` draws (a GAN from its generator, a VAE from its decoder); a family without
+one says what to use instead.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
-from trainables.gan.conditioning import CONDITIONINGS
-from trainables.gan.trainer import draw_latent, latent_size
-from trainables.images import to_uint8
-from trainables.nets.gan import build_generator
 from trainables.session import STATE_FILE, read_state
-from trainables.trial import resolve
+from trainables.trial import ResolvedConfig, resolve
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    count: int = 6
+    seed: int = 0
+    label: str | None = None  # a class, by name or number (class-conditional models)
+    attributes: dict[str, str] = field(default_factory=dict)  # attribute-conditional models
 
 
 def find_checkpoint(path: str | Path) -> Path:
@@ -22,8 +33,15 @@ def find_checkpoint(path: str | Path) -> Path:
     candidates = sorted(path.glob("checkpoint_*"), key=lambda p: p.name)
     candidates = [c for c in candidates if (c / STATE_FILE).is_file()]
     if not candidates:
-        raise FileNotFoundError(f"no GAN checkpoint at {path}")
+        raise FileNotFoundError(f"no checkpoint at {path} (a checkpoint dir or a trial dir)")
     return candidates[-1]
+
+
+def load_checkpoint(path: str | Path) -> tuple[dict[str, Any], ResolvedConfig]:
+    state = read_state(find_checkpoint(path))
+    if "meta" not in state:  # checkpoints written before the family contract (format 1)
+        state["meta"] = {"class_names": state["class_names"], "image_shape": state["image_shape"]}
+    return state, resolve(state["config"])
 
 
 def resolve_label(label: str | int, names: list[str]) -> int:
@@ -39,34 +57,11 @@ def resolve_label(label: str | int, names: list[str]) -> int:
 
 
 @torch.inference_mode()
-def generate(
-    checkpoint: str | Path, label: str | int | None = None, count: int = 6, seed: int = 0
-) -> tuple[torch.Tensor, str]:
+def generate(checkpoint: str | Path, request: GenerateRequest) -> tuple[torch.Tensor, str]:
     """uint8 images (N x C x H x W) and a caption naming what was drawn."""
-    state = read_state(find_checkpoint(checkpoint))
-    resolved = resolve(state["config"])
-    if resolved.settings.family != "gan":
-        raise ValueError(f"{checkpoint} holds a {resolved.settings.family} model, not a GAN")
-    config, names = resolved.model, state["class_names"]
-    conditioning = CONDITIONINGS.get(config.conditioning)
-    if label is not None and not conditioning.label_conditional:
+    state, resolved = load_checkpoint(checkpoint)
+    if resolved.family.generate is None:
         raise ValueError(
-            f"this GAN is not label-conditional (conditioning {config.conditioning!r}); "
-            "omit --label, or train with conditioning cgan or acgan"
+            f"{checkpoint} holds a {resolved.settings.family} model, which does not generate"
         )
-    channels, size = state["image_shape"][0], state["image_shape"][-1]
-    generator = build_generator(
-        config.net, latent_size(config, len(names)), channels, size, config.width
-    )
-    generator.load_state_dict(state["trainer"]["generator"])
-    generator.eval()
-    noise = torch.Generator().manual_seed(seed)
-    if label is None:
-        codes = conditioning.sample(count, len(names), config, noise, torch.device("cpu"))
-        caption = f"{count} samples"
-    else:
-        chosen = resolve_label(label, names)
-        codes = conditioning.fixed(torch.full((count,), chosen), len(names), config)
-        caption = f"{count} x {names[chosen]}"
-    latent = draw_latent(config, codes, count, noise, torch.device("cpu"))
-    return to_uint8(generator(latent)), caption
+    return resolved.family.generate(state, resolved.model, request)

@@ -5,6 +5,7 @@ directory holding `state.pt`."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -13,18 +14,29 @@ from typing import Any, Protocol
 
 import torch
 
+from trainables.data.cache import atomic_write
+
 STATE_FILE = "state.pt"
+RESULT_FILE = "result.json"  # the iteration's reported metrics, beside the state
+RESULTS_LOG = "result.jsonl"
 
 
 def read_state(directory: str | Path) -> dict[str, Any]:
+    """A checkpoint's state. `weights_only`: tensors and plain containers only, so a
+    checkpoint from elsewhere cannot run code when it is loaded."""
     path = Path(directory)
     path = path if path.is_file() else path / STATE_FILE
     if not path.is_file():
         raise FileNotFoundError(
             f"no checkpoint at {directory} (expected a directory with {STATE_FILE})"
         )
-    # Checkpoints are ours (trusted): they hold optimiser and RNG state, not only tensors.
-    return torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        first = str(error).strip().splitlines()[0]
+        raise ValueError(
+            f"{path} holds more than tensors and plain values; refusing to load it ({first})"
+        ) from None
 
 
 def write_state(directory: Path, state: dict[str, Any]) -> Path:
@@ -77,7 +89,12 @@ class TuneSession:
 
 
 class LocalSession:
-    """A directory: results appended to `result.jsonl`, checkpoints in `checkpoint_NNNNNN/`."""
+    """A directory: results appended to `result.jsonl`, checkpoints in `checkpoint_NNNNNN/`.
+
+    Each checkpoint holds its iteration's result too, and is renamed into place before
+    that result is appended to the log; a restore rewrites the log to end with the
+    restored iteration. So a kill at any point leaves no iteration logged twice and
+    none missing."""
 
     def __init__(
         self,
@@ -104,18 +121,42 @@ class LocalSession:
 
     def restore(self) -> dict[str, Any] | None:
         found = self.checkpoints()
-        return read_state(found[-1]) if found else None
+        if not found:
+            return None
+        state = read_state(found[-1])
+        self.reconcile_log(found[-1], state["iteration"])
+        return state
+
+    def reconcile_log(self, checkpoint: Path, iteration: int) -> None:
+        """The log as it was when `checkpoint` was written: iterations up to its own."""
+        log = self.directory / RESULTS_LOG
+        kept: dict[int, str] = {}
+        if log.is_file():
+            for line in log.read_text().splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut short by a kill
+                if row.get("training_iteration", 0) <= iteration:
+                    kept[row["training_iteration"]] = line
+        saved = checkpoint / RESULT_FILE
+        if iteration not in kept and saved.is_file():
+            kept[iteration] = saved.read_text().strip()
+        text = "".join(kept[k] + "\n" for k in sorted(kept))
+        atomic_write(log, lambda tmp: tmp.write_text(text))
 
     def report(self, metrics: dict[str, Any], state: dict[str, Any] | None) -> None:
         self.results.append(dict(metrics))
-        with open(self.directory / "result.jsonl", "a") as handle:
-            handle.write(json.dumps(metrics, default=str) + "\n")
-        if self.on_report is not None:
-            self.on_report(metrics)
+        line = json.dumps(metrics, default=str)
         if state is not None:
             final = self.directory / f"checkpoint_{metrics['training_iteration']:06d}"
             scratch = Path(tempfile.mkdtemp(dir=self.directory, prefix=".checkpoint-"))
             write_state(scratch, state)
+            (scratch / RESULT_FILE).write_text(line + "\n")
             scratch.rename(final)  # atomic: a kill never leaves a half-written checkpoint
             for old in self.checkpoints()[: -self.keep]:
                 shutil.rmtree(old)
+        with open(self.directory / RESULTS_LOG, "a") as handle:
+            handle.write(line + "\n")
+        if self.on_report is not None:
+            self.on_report(metrics)

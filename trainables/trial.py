@@ -1,8 +1,8 @@
 """The one trial loop, for every family (DESIGN.md, "The trial loop").
 
-    config dict -> validated settings + family config -> threads, device, data (once per
-    process) -> restore -> per iteration: train `images_per_iter` images, evaluate, save a
-    sample grid, report metrics with a checkpoint.
+    config dict -> validated settings + family config -> threads, device -> the family's
+    trainer (it loads its data, once per process) -> restore -> per iteration: train
+    `images_per_iter` images, evaluate, save a picture, report metrics with a checkpoint.
 
 A non-finite loss or metric reports the family's worst metric value (FID = inf) with
 `diverged = True` and ends the trial; NaN is never reported.
@@ -20,39 +20,47 @@ from typing import Any
 
 import torch
 
-from trainables.config import ConfigError, check_range, field_names, from_dict
+from spaces.family import FamilySpace, get_family
+from trainables.config import ConfigError, check_choice, check_range, field_names, from_dict
+from trainables.contract import PRECISIONS, Trainer, TrialContext
 from trainables.device import pick_device, set_threads
-from trainables.families import FAMILIES, Family
+from trainables.families import FAMILIES, Family, load_families
 from trainables.images import grid, save_png
 from trainables.session import LocalSession, Session, TuneSession
-from trainables.trial_data import trial_data
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+DEFAULT_FAMILY = "gan"
 
 
 @dataclass(frozen=True)
 class TrialSettings:
-    family: str = "gan"
+    family: str = DEFAULT_FAMILY
     images_per_iter: int = 6400  # one iteration (ASHA's time unit) trains on this many images
     max_iterations: int = 10
     seed: int = 0
     device: str = "auto"
-    eval_samples: int = 10000  # generated samples per FID evaluation (Lucic et al.: 10k)
-    fid_backend: str | None = None  # None: the dataset's default backend
+    precision: str = "fp32"  # or bf16: autocast (and channels-last) where a family supports it
+    eval_samples: int = 10000  # generated samples per evaluation (Lucic et al.: 10k)
     grid_columns: int = 10
 
     def __post_init__(self) -> None:
         FAMILIES.get(self.family)
+        check_choice("precision", self.precision, list(PRECISIONS))
         for name in ("images_per_iter", "max_iterations", "eval_samples", "grid_columns"):
             check_range(name, getattr(self, name), low=1)
         if self.eval_samples < 2:
             raise ConfigError("eval_samples must be at least 2 (a covariance needs two samples)")
+
+    @property
+    def budget_images(self) -> int:
+        return self.images_per_iter * self.max_iterations
 
 
 @dataclass(frozen=True)
 class ResolvedConfig:
     settings: TrialSettings
     family: Family
+    describe: FamilySpace  # the family's metric and mode
     model: Any  # the family's frozen config
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,7 +69,9 @@ class ResolvedConfig:
 
 def resolve(config: dict[str, Any]) -> ResolvedConfig:
     """Split a flat config into trial settings and the family's config; validate both."""
-    family = FAMILIES.get(config.get("family", "gan"))
+    load_families()
+    name = config.get("family", DEFAULT_FAMILY)
+    family = FAMILIES.get(name)
     settings_keys, model_keys = field_names(TrialSettings), field_names(family.config_type)
     unknown = sorted(set(config) - set(settings_keys) - set(model_keys))
     if unknown:
@@ -75,7 +85,7 @@ def resolve(config: dict[str, Any]) -> ResolvedConfig:
     model = from_dict(
         family.config_type, {k: v for k, v in config.items() if k in model_keys}, "model"
     )
-    return ResolvedConfig(settings, family, model)
+    return ResolvedConfig(settings, family, get_family(name), model)
 
 
 def finite_or_inf(value: float) -> float:
@@ -87,15 +97,20 @@ def all_finite(values: dict[str, float]) -> bool:
     return all(math.isfinite(v) for v in values.values())
 
 
+def build_trainer(resolved: ResolvedConfig, device: torch.device) -> Trainer:
+    settings = resolved.settings
+    context = TrialContext(device, settings.seed, settings.budget_images, settings.precision)
+    return resolved.family.trainer(resolved.model, context)
+
+
 def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """Run one trial to its end (or until the scheduler stops it); return what it reported."""
     resolved = resolve(config)
-    settings, family = resolved.settings, resolved.family
+    settings, metric = resolved.settings, resolved.describe.metric
     set_threads(session.cpus())
     device = pick_device(settings.device)
     torch.manual_seed(settings.seed)
-    data = trial_data(resolved.model.dataset, resolved.model.dataset_options, device)
-    trainer = family.trainer(resolved.model, data, device, settings.seed)
+    trainer = build_trainer(resolved, device)
     iteration = 0
     state = session.restore()
     if state is not None:
@@ -122,15 +137,12 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
             **losses,
         }
         if not all_finite(losses):
-            reported.append(diverged(base, family, session))
+            reported.append(diverged(base, resolved.describe, session))
             return reported
         started = time.perf_counter()
-        metrics = {
-            k: finite_or_inf(v)
-            for k, v in trainer.evaluate(settings.eval_samples, settings.fid_backend).items()
-        }
-        if not math.isfinite(metrics[family.metric]):
-            reported.append(diverged(base | metrics, family, session))
+        metrics = {k: finite_or_inf(v) for k, v in trainer.evaluate(settings.eval_samples).items()}
+        if not math.isfinite(metrics[metric]):
+            reported.append(diverged(base | metrics, resolved.describe, session))
             return reported
         save_grid(trainer, trial_dir, iteration, settings.grid_columns)
         result = (
@@ -144,34 +156,31 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
             }
         )
         reported.append(result)
-        session.report(result, checkpoint_state(trainer, resolved, iteration, data))
+        session.report(result, checkpoint_state(trainer, resolved, iteration))
     return reported
 
 
-def diverged(metrics: dict[str, Any], family: Family, session: Session) -> dict[str, Any]:
+def diverged(metrics: dict[str, Any], describe: FamilySpace, session: Session) -> dict[str, Any]:
     """Report the worst value and end; the last good checkpoint stays the trial's latest."""
-    result = metrics | {family.metric: family.worst, "diverged": True}
+    result = metrics | {describe.metric: describe.worst, "diverged": True}
     session.report(result, None)
     return result
 
 
-def checkpoint_state(
-    trainer: Any, resolved: ResolvedConfig, iteration: int, data
-) -> dict[str, Any]:
+def checkpoint_state(trainer: Trainer, resolved: ResolvedConfig, iteration: int) -> dict[str, Any]:
     return {
         "format": STATE_FORMAT,
         "iteration": iteration,
         "config": resolved.as_dict(),
-        "class_names": list(data.class_names),
-        "image_shape": list(data.images.shape[1:]),
+        "meta": trainer.meta(),
         "trainer": trainer.state_dict(),
         "rng": torch.get_rng_state(),
         "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
     }
 
 
-def save_grid(trainer: Any, trial_dir: Path, iteration: int, columns: int) -> None:
-    images = trainer.grid()
+def save_grid(trainer: Trainer, trial_dir: Path, iteration: int, columns: int) -> None:
+    images = trainer.grid(columns)
     if images is not None:
         save_png(grid(images, columns), trial_dir / "samples" / f"iteration_{iteration:04d}.png")
 

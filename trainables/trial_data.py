@@ -1,4 +1,9 @@
-"""A trial's data: loaded once per process, moved once to the trial's device."""
+"""A trial's data: loaded once per process, moved once to the trial's device.
+
+Families call `trial_data` for the splits they need and keep the labels they use: class
+ids for conditioning, the raw labels (domain and item columns, an attributes table) for
+the rest.
+"""
 
 from __future__ import annotations
 
@@ -16,25 +21,21 @@ from trainables import data
 class TrialData:
     dataset: str
     options: dict[str, Any]
+    split: str
     images: torch.Tensor  # uint8 N x C x H x W, on the trial's device
     labels: torch.Tensor  # class ids, on the trial's device
     class_names: tuple[str, ...]
-    fid_backend: str | None
+    raw_labels: Any  # what the dataset's loader returns (tensor or DataFrame), on the CPU
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=6)
 def _cached(dataset: str, options_json: str, split: str, device: str) -> TrialData:
     options = json.loads(options_json)
     images, labels = data.load(dataset, split, **options)
     ids, names = data.classes(dataset, labels, **options)
     target = torch.device(device)
     return TrialData(
-        dataset,
-        options,
-        images.to(target),
-        ids.to(target),
-        tuple(names),
-        data.DATASETS.get(dataset).fid_backend,
+        dataset, options, split, images.to(target), ids.to(target), tuple(names), labels
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from search.optuna_store import default_store, open_storage
+from analysis.experiment import open_storage, store_url
 from search.spec import spec_of_experiment
+
+LOOPBACK = "127.0.0.1"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,20 +17,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dashboard", help="open an experiment's study in optuna-dashboard"
     )
     parser.add_argument("experiment", type=Path)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--host",
+        default=LOOPBACK,
+        help="address to bind (default 127.0.0.1: this machine only; the dashboard has no "
+        "login, so another address lets anyone who reaches it read and edit the study)",
+    )
     parser.add_argument("--port", type=int, default=8080)
     parser.set_defaults(run=run)
 
 
 def store_of(directory: Path) -> str:
-    spec = spec_of_experiment(directory)
-    return spec.study_store or default_store(directory.resolve())
+    return store_url(directory, spec_of_experiment(directory).to_dict())
 
 
 def run(args: argparse.Namespace) -> int:
     import optuna_dashboard
 
     url = store_of(args.experiment)
+    if args.host != LOOPBACK:
+        print(
+            f"warning: binding {args.host}: optuna-dashboard has no authentication; anyone who "
+            "can reach this address can read and change the study",
+            file=sys.stderr,
+        )
     print(
         f"optuna-dashboard for {url} at http://{args.host}:{args.port}/ (Ctrl-C to stop)",
         flush=True,

@@ -8,7 +8,7 @@ import time
 import torch
 
 from trainables import data
-from trainables.metrics import fid, real_floor
+from trainables.metrics import fid, real_floor, resolve_backend
 from trainables.metrics.backends import BACKENDS
 from trainables.metrics.feature_training import RECIPES, train_features
 
@@ -56,7 +56,7 @@ def run_floor(args: argparse.Namespace) -> int:
         ("uniform noise", fid(noise.to(torch.uint8), reference, args.backend)),
         ("one train image repeated", fid(repeated.contiguous(), reference, args.backend)),
     ]
-    backend = args.backend or data.DATASETS.get(args.dataset).fid_backend
+    backend = resolve_backend(args.dataset, args.backend)
     print(f"FID on {args.dataset} test ({args.count} samples, backend {backend}):")
     for name, value in rows:
         print(f"  {name:<28} {value:10.3f}")

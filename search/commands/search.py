@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "-s",
         action="append",
         metavar="KEY=VALUE",
-        help="override a spec key (dotted: scheduler.max_t=6)",
+        help="override a spec key, value read as YAML (scheduler.max_t=6, "
+        "ranges.lr_d=[1e-4,1e-3], ranges.lr_d.high=1e-3, strata=[ns,hinge])",
     )
     parser.add_argument("--name", help="experiment and study name")
     parser.add_argument("--num-samples", type=int)
@@ -61,26 +62,38 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def plan(spec: ExperimentSpec) -> str:
     s = spec.scheduler
+    strata = ", ".join(map(str, spec.strata_values())) if spec.stratify else "not stratified"
     return (
         f"study {spec.name}: {spec.num_samples} trials of {spec.family} ({spec.preset}; "
-        f"losses {', '.join(spec.preset_object().losses) or '-'}), {s.kind} max_t={s.max_t} "
+        f"{spec.stratify_by}: {strata}), {s.kind} max_t={s.max_t} "
         f"grace={s.grace_period} rf={s.reduction_factor}, sampler {spec.sampler.kind}, "
         f"{spec.max_concurrent_trials} at once, {spec.resources.cpu:g} CPU "
         f"{spec.resources.gpu:g} GPU per trial"
     )
 
 
+def resumed_spec(directory: Path, args: argparse.Namespace) -> ExperimentSpec:
+    if not (directory / "spec.yaml").is_file():
+        raise ValueError(
+            f"{directory} is not a gantune experiment (no spec.yaml); nothing to resume"
+        )
+    if not list(directory.glob("experiment_state-*.json")):
+        raise ValueError(
+            f"{directory} has no Tune state to resume (stopped before its first "
+            "snapshot?); start the study again"
+        )
+    if overrides(args):
+        raise ValueError(
+            "--resume takes no overrides: the experiment keeps the spec it started with "
+            f"({directory / 'spec.yaml'}); start a new study to change it"
+        )
+    return spec_of_experiment(directory)
+
+
 def run(args: argparse.Namespace) -> int:
     # Import Ray only once the spec is known good: bad input fails fast, before Ray starts.
     if args.resume:
-        if not list(args.resume.glob("experiment_state-*.json")):
-            raise ValueError(
-                f"{args.resume} has no Tune state to resume (stopped before its first "
-                "snapshot?); start the study again"
-            )
-        if overrides(args):
-            raise ValueError("--resume takes no overrides: the experiment keeps its spec")
-        spec = spec_of_experiment(args.resume)
+        spec = resumed_spec(args.resume, args)
     else:
         spec = load_spec(study=args.study, path=args.spec, overrides=overrides(args))
     from search import preflight
@@ -89,12 +102,13 @@ def run(args: argparse.Namespace) -> int:
     preflight.check(spec)
     from search import tuner
 
+    tuner.start(spec, args.address)
     if args.resume:
         experiment = tuner.Experiment(spec, args.resume.resolve())
     else:
         experiment = tuner.new_experiment(spec)
     print(f"experiment dir: {experiment.directory}\nstudy store: {experiment.store}", flush=True)
-    results = tuner.run(experiment, address=args.address, resume=bool(args.resume))
+    results = tuner.run(experiment, resume=bool(args.resume))
     report_best(results, spec, experiment.directory)
     if args.report:
         from search.commands.report import write
@@ -104,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report_best(results, spec: ExperimentSpec, directory: Path) -> None:
+    from search.retention import directory_size
+
     finite = [
         r for r in results if r.metrics and math.isfinite(r.metrics.get(spec.metric, math.nan))
     ]
@@ -120,5 +136,5 @@ def report_best(results, spec: ExperimentSpec, directory: Path) -> None:
         if best.checkpoint is not None:
             print(f"  checkpoint: {best.checkpoint.path}")
             print(f"  samples: gantune generate {best.checkpoint.path} -o best.png")
-    print(f"results: {directory}")
+    print(f"results: {directory} ({directory_size(directory) / 1e6:.0f} MB on disk)")
     print(f"  gantune report {directory}    gantune dashboard {directory}")

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from search.commands import parse_options
 from search.storage import results_root, timestamped
 from trainables.trial import resolve, run_local
 
-COLUMNS = (
-    "training_iteration",
-    "images_seen",
-    "epoch",
-    "loss_d",
-    "loss_g",
-    "fid",
-    "images_per_second",
-)
+FIRST = ("training_iteration", "images_seen", "epoch")
+HIDDEN = {"diverged", "train_seconds", "eval_seconds"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,12 +30,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def print_row(result: dict) -> None:
-    cells = []
-    for name in COLUMNS:
-        value = result.get(name, "")
-        cells.append(f"{value:>12.4g}" if isinstance(value, float) else f"{value!s:>12}")
-    print("  ".join(cells), flush=True)
+class Table:
+    """Prints results as rows; the columns are those of the first result."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] = []
+
+    def __call__(self, result: dict[str, Any]) -> None:
+        if not self.columns:
+            rest = sorted(k for k in result if k not in FIRST and k not in HIDDEN)
+            self.columns = [*FIRST, *rest]
+            print("  ".join(f"{name[:12]:>12}" for name in self.columns), flush=True)
+        cells = []
+        for name in self.columns:
+            value = result.get(name, "")
+            cells.append(f"{value:>12.4g}" if isinstance(value, float) else f"{value!s:>12}")
+        print("  ".join(cells), flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
     resolve(config)  # bad keys and values fail here, before data is read
     directory = args.output or results_root() / timestamped("train")
     print(f"trial directory: {directory}")
-    print("  ".join(f"{name:>12}" for name in COLUMNS))
-    reported = run_local(config, directory, cpus=args.cpus, on_report=print_row)
+    reported = run_local(config, directory, cpus=args.cpus, on_report=Table())
     if reported and reported[-1].get("diverged"):
         print("the trial diverged (a loss or the metric became non-finite)")
     return 0

@@ -12,19 +12,19 @@ def frame(tiny_experiment):
     return load_experiment(tiny_experiment[0])
 
 
-def test_fid_curves_has_a_trace_per_trial_and_one_for_asha_stops(frame):
+def test_metric_curves_has_a_trace_per_trial_and_one_for_early_stops(frame):
     final = final_rows(frame)
-    figure = figures.fid_curves(frame, "fmnist-cnn")
+    figure = figures.metric_curves(frame, "FID")
     assert len(figure.data) == len(final) + 1
     assert (
-        figure.data[-1].name == "stopped by ASHA"
+        figure.data[-1].name == "stopped by the scheduler"
         and len(figure.data[-1].x) == final["early_stopped"].sum()
     )
 
 
-def test_distribution_and_rungs_have_a_trace_per_loss(frame):
-    losses = frame["loss"].nunique()
-    assert len(figures.metric_distribution(frame, "fmnist-cnn").data) == losses
+def test_distribution_and_rungs_have_a_trace_per_variant(frame):
+    losses = frame["variant"].nunique()
+    assert len(figures.metric_distribution(frame, "FID").data) == losses
     rungs = figures.asha_rungs(4, 1, 2)
     assert rungs == [1, 2, 4]
     survival = figures.rung_survival(frame, rungs)
@@ -32,9 +32,9 @@ def test_distribution_and_rungs_have_a_trace_per_loss(frame):
     assert sum(trace.y[0] for trace in survival.data) == frame["trial_id"].nunique()
 
 
-def test_budget_curves_have_a_band_and_a_line_per_loss_and_panel(frame):
-    figure = figures.budget_curves(frame, "fmnist-cnn", draws=50)
-    assert len(figure.data) == 4 * frame["loss"].nunique()
+def test_budget_curves_have_a_band_and_a_line_per_variant_and_panel(frame):
+    figure = figures.budget_curves(frame, "FID", draws=50)
+    assert len(figure.data) == 4 * frame["variant"].nunique()
 
 
 def test_parallel_coordinates_and_importance(frame, tiny_experiment):
@@ -46,9 +46,12 @@ def test_parallel_coordinates_and_importance(frame, tiny_experiment):
         study_name="tiny", storage=f"sqlite:///{tiny_experiment[0] / 'study.db'}"
     )
     importance = param_importance(study.trials, "minimize")
-    assert set(importance["param"]) <= {"loss", "lr_d", "beta1"} and len(importance) >= 2
-    assert importance["importance"].sum() == pytest.approx(1.0)
-    assert len(figures.importance_bars(importance).data) == 1
+    table = importance.table
+    assert set(table["param"]) <= {"loss", "lr_d", "beta1"} and len(table) >= 2
+    assert table["importance"].sum() == pytest.approx(1.0)
+    assert importance.iteration >= 1 and importance.used >= 3  # half of 6 trials at least
+    assert "at iteration" in importance.describe()
+    assert len(figures.importance_bars(table, "at iteration 1").data) == 1
 
 
 def test_sample_grids_of_the_best_trials(frame):

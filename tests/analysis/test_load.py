@@ -21,9 +21,10 @@ def test_one_row_per_trial_and_iteration(tiny_experiment):
     frame = load_experiment(directory)
     assert len(frame) == result_lines(directory)
     assert frame.groupby("trial_id")["training_iteration"].apply(lambda s: s.is_unique).all()
-    assert {"config.lr_d", "config.loss", "family", "loss", "early_stopped", "best_so_far"} <= set(
+    assert {"config.lr_d", "config.loss", "family", "variant", "early_stopped"} <= set(
         frame.columns
     )
+    assert (frame["variant"] == frame["config.loss"]).all()  # the GAN family stratifies by loss
     for _, trial in frame.groupby("trial_id"):
         assert trial["best_so_far"].is_monotonic_decreasing  # FID: lower is better
     assert frame["early_stopped"].any() and (frame["status"] == "finished").any()

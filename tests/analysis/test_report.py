@@ -14,6 +14,7 @@ from analysis.load import read_parquet
 from search.cli import main
 
 FIGURES = ("curves", "distribution", "budget", "rungs", "parallel", "importance", "samples")
+SECTIONS = ("lucic", "variants", *FIGURES)
 CHROMIUM = [
     "--headless", "--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -58,6 +59,9 @@ def test_report_is_self_contained(report, tiny_experiment):
     assert "Real-vs-real floor" in page and "Spearman rank correlation" in page
     assert "scheduler:" in page  # the spec
     assert "29.6 ± 1.6" in page and "155.7 ± 11.6" in page  # published: Fashion MM, CIFAR VAE
+    assert re.findall(r'<h2 id="([a-z]+)"', page) == list(SECTIONS)
+    assert "fANOVA on the metric at iteration" in page  # importance at a stated common budget
+    assert "../shared" not in page and "Liu Minghao" in page  # sources a reader can look up
     frame = read_parquet(report.with_name("results.parquet"))
     assert frame["trial_id"].nunique() == 6
 

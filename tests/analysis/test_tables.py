@@ -6,7 +6,8 @@ import pytest
 
 from analysis.load import load_experiment
 from analysis.published import LUCIC_TABLE_2, lucic_column
-from analysis.tables import family_summary, lucic_table
+from analysis.sections.gan import lucic_table
+from analysis.tables import common_budget, family_summary, variant_table
 
 
 def synthetic_frame(rows):
@@ -17,7 +18,8 @@ def synthetic_frame(rows):
             {
                 "experiment": "e", "trial_id": f"t{index}", "training_iteration": 4, "fid": fid,
                 "images_seen": 1000, "status": "finished", "early_stopped": False, "metric": "fid",
-                "mode": "min", "family": "gan", "loss": loss, "config.loss": loss,
+                "mode": "min", "family": "gan", "variant": loss, "stratify_by": "loss",
+                "config.loss": loss,
                 "config.lr_d": lr, "config.seed": seed,
             }
         )  # fmt: skip
@@ -64,14 +66,36 @@ def test_seed_reruns_give_mean_and_std_of_the_best_setting():
 def test_table_of_a_real_experiment(tiny_experiment):
     frame = load_experiment(tiny_experiment[0])
     result = lucic_table(frame, "fmnist-cnn")
-    assert set(result.table.index) == set(frame["loss"])  # one row per loss
+    assert set(result.table.index) == set(frame["config.loss"])  # one row per loss
     finals = frame.sort_values("training_iteration").groupby("trial_id").tail(1)
-    for loss, group in finals.groupby("loss"):
+    for loss, group in finals.groupby("config.loss"):
         assert result.table.loc[loss, "best"] == pytest.approx(group["fid"].min())
         assert result.table.loc[loss, "published_mean"] == lucic_column().loc[loss, "fid_mean"]
     ours = [result.table.loc[loss, "best"] for loss in result.table.index]
     theirs = [result.table.loc[loss, "published_mean"] for loss in result.table.index]
     assert result.spearman == pytest.approx(hand_spearman(ours, theirs))
+
+
+def test_variant_table_orders_variants_best_first(tiny_experiment):
+    frame = load_experiment(tiny_experiment[0])
+    table = variant_table(frame)
+    assert set(table.index) == set(frame["variant"]) == {"ns", "lsgan", "wgan-gp"}
+    assert table["best"].is_monotonic_increasing  # FID: lower is better
+    assert table["trials"].sum() == frame["trial_id"].nunique()
+
+
+def test_vae_rows_join_the_lucic_table():
+    frame = synthetic_frame([("ns", 40.0, 1e-3, 0), ("wgan", 30.0, 1e-3, 0)])
+    vae = synthetic_frame([("-", 55.0, 1e-3, 0)]).assign(family="vae", trial_id="v0")
+    table = lucic_table(pd.concat([frame, vae.drop(columns="config.loss")]), "fmnist-cnn").table
+    assert table.loc["vae", "best"] == 55.0 and table.loc["vae", "published_mean"] == 58.7
+
+
+def test_common_budget_is_the_highest_iteration_half_the_trials_reached():
+    histories = [{1: 5.0, 2: 4.0, 3: 3.0, 4: 2.0}, {1: 6.0, 2: 5.0}, {1: 7.0, 2: 6.0}, {1: 8.0}]
+    assert common_budget(histories) == 2  # 3 of 4 trials reached 2, one reached 4
+    assert common_budget([{1: 1.0}, {1: 2.0}]) is None  # fewer than three trials
+    assert common_budget([{1: float("inf")}, {1: 1.0}, {1: 2.0}, {1: 3.0}]) == 1
 
 
 def test_family_summary_counts(tiny_experiment):

@@ -2,8 +2,8 @@
 
 import json
 
+from analysis.tune_files import restore_point
 from search.retention import CheckpointPruner
-from search.tune_files import restore_point
 
 
 def write_experiment(directory, restore_from: str, count: int = 6) -> None:

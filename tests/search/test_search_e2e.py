@@ -79,7 +79,7 @@ def test_pbt_runs_without_a_search_algorithm_and_mirrors_its_trials(ray_address,
     spec = write_spec(
         tmp_path,
         name="pbt",
-        losses=["ns"],
+        strata=["ns"],
         num_samples=4,
         scheduler={"kind": "pbt", "max_t": 3, "perturbation_interval": 1},
         images_per_iter=512,

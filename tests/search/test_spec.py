@@ -5,14 +5,21 @@ import ray
 
 from search.cli import main
 from search.spec import load_spec, study_names
+from spaces.params import Float
 from tests.conftest import write_spec
 
 
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"losses": ["ns", "nsgan"]}, "unknown GAN loss 'nsgan'; valid choices: began, dragan"),
-        ({"ranges": {"lr_d": [1e-3, 1e-4]}}, "lr_d range [0.001, 0.0001] is reversed"),
+        ({"strata": ["ns", "nsgan"]}, "unknown GAN loss 'nsgan'; valid choices: began, dragan"),
+        ({"ranges": {"lr_d": [1e-3, 1e-4]}}, "ranges.lr_d range [0.001, 0.0001] is reversed"),
+        ({"family": ""}, "the spec names no family; valid choices: classifier"),
+        ({"family": "diffusion"}, "unknown family 'diffusion'; valid choices: classifier"),
+        ({"preset": "wide"}, "unknown preset 'wide' for family 'gan'; valid choices: cpu-mini"),
+        ({"ranges": {"lr_x": [1e-3, 1e-2]}}, "ranges name lr_x, which the gan space never draws"),
+        ({"ranges": {"lr_d": {"hgh": 1e-3}}}, "unknown field(s) hgh; valid fields: low, high"),
+        ({"strata": "ns"}, "strata must be list, not 'ns'"),
         (
             {"resources": {"cpu": 1, "gpu": 1.5}},
             "resources.gpu = 1.5: a trial uses at most one GPU",
@@ -57,15 +64,7 @@ def test_named_studies_are_valid():
 
 def test_lucic_study_matches_the_paper_budget():
     spec = load_spec(study="lucic2018-fashion")
-    assert spec.preset_object().losses == (
-        "mm",
-        "ns",
-        "lsgan",
-        "wgan",
-        "wgan-gp",
-        "dragan",
-        "began",
-    )
+    assert spec.strata_values() == ("mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began")
     assert spec.num_samples == 7 * 100
     steps = (
         spec.scheduler.max_t * spec.images_per_iter // spec.preset_object().constants["batch_size"]
@@ -79,6 +78,37 @@ def test_overrides_reach_nested_keys():
     )
     assert spec.scheduler.max_t == 3 and spec.resources.gpu == 0.25
     assert spec.trial_constants()["max_iterations"] == 3
+
+
+def test_range_overrides_from_the_command_line_are_read_as_yaml(tmp_path):
+    from search.commands import parse_options
+
+    whole = parse_options(["ranges.lr_d=[1e-4,1e-3]", "strata=[ns,hinge]"])
+    spec = load_spec(study="fashion-gan-mini", overrides=whole)
+    assert spec.preset_object().params["lr_d"] == Float(1e-4, 1e-3, log=True)
+    assert spec.strata_values() == ("ns", "hinge")
+    high = load_spec(study="fashion-gan-mini", overrides=parse_options(["ranges.lr_d.high=1e-3"]))
+    base = spec.describe().preset("cpu-mini").params["lr_d"]
+    assert high.preset_object().params["lr_d"] == Float(base.low, 1e-3, log=True)
+
+
+def test_bad_override_on_the_command_line_is_one_clear_error(capsys):
+    assert main(["search", "--study", "fashion-gan-mini", "-s", "ranges.lr_d.high=fast"]) == 2
+    assert "ranges.lr_d.high must be a number, not 'fast'" in capsys.readouterr().err
+
+
+def test_specs_from_before_the_family_seam_still_read():
+    from search.spec import from_mapping
+
+    old = {
+        "name": "old",
+        "family": "gan",
+        "space": "gan",
+        "losses": ["ns"],
+        "stratify_losses": True,
+    }
+    spec = from_mapping(old)
+    assert spec.strata == ["ns"] and spec.stratify and spec.stratify_by == "loss"
 
 
 def test_unknown_study_lists_the_named_ones(capsys):

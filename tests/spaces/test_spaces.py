@@ -1,27 +1,29 @@
 """Spaces draw only: per-loss params appear only with their loss, presets hold the
-published ranges, and the distributions a config came from can be replayed."""
+published ranges, range overrides complete the preset's ranges, and the distributions a
+config came from can be replayed."""
 
 import optuna
 import pytest
 
 import spaces
+from spaces.family import FAMILY_SPACES, get_family
+from spaces.gan import PRESETS
 from spaces.params import Choice, Fixed, Float, parse
-from spaces.presets import PRESETS
 
-GAN_PRESETS = [name for name in PRESETS if PRESETS[name].losses]
+GAN = get_family("gan")
 
 
-def draw(preset, loss=None, seed=0):
+def draw(preset, seed=0):
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed))
-    return spaces.get_space("gan")(study.ask(), preset, loss)
+    return GAN.space(study.ask(), preset)
 
 
-@pytest.mark.parametrize("name", GAN_PRESETS)
+@pytest.mark.parametrize("name", sorted(PRESETS))
 def test_per_loss_params_only_where_they_apply(name):
     preset = PRESETS[name]
-    for loss in preset.losses:
-        config = draw(preset, loss)
-        assert config["loss"] == loss and config["lr_g"] == config["lr_d"]
+    for loss in preset.choices("loss"):
+        config = draw(preset.fixing("loss", loss))
+        assert config["loss"] == loss and "lr_g" not in config  # the GAN config copies lr_d
         assert ("wgan_clip" in config) == (loss == "wgan")
         assert ("gp_lambda" in config) == (loss == "wgan-gp")
         assert ("dragan_lambda" in config) == (loss == "dragan")
@@ -46,27 +48,30 @@ def test_lucic_ranges_are_the_published_ones():
     )
     assert narrow["began_gamma"] == Float(0.6, 0.9)
     assert PRESETS["lucic-wide"].constants == {"net": "infogan", "batch_size": 64, "z_dim": 64}
+    assert PRESETS["lucic-wide"].choices("loss") == (
+        "mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began",
+    )  # fmt: skip
 
 
 def test_seed_defaults_points_lie_in_their_ranges():
     preset = PRESETS["seed-defaults"]
-    assert {p["loss"] for p in preset.points} == set(preset.losses)
+    assert {p["loss"] for p in preset.points} == set(preset.choices("loss"))
     for point in preset.points:
         for name, value in point.items():
             param = preset.params.get(name)
             if isinstance(param, Float):
                 assert param.low <= value <= param.high, (name, value)
             elif isinstance(param, Choice):
-                assert value in param.values, (name, value)
+                assert value in param.options, (name, value)
 
 
 def test_replayed_distributions_match_what_optuna_recorded():
     preset = PRESETS["lucic-wide"]
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
     trial = study.ask()
-    config = spaces.get_space("gan")(trial, preset)
+    config = GAN.space(trial, preset)
     fixed = optuna.trial.FixedTrial(config)
-    spaces.get_space("gan")(fixed, preset)
+    GAN.space(fixed, preset)
     assert fixed.distributions == trial.distributions
 
 
@@ -75,16 +80,43 @@ def test_replayed_distributions_match_what_optuna_recorded():
     [
         ([1e-3, 1e-4], "is reversed"),
         ({"low": 0, "high": 1, "log": True}, "low must be > 0"),
-        ({"min": 1}, "cannot read"),
+        ({"min": 1}, "unknown field(s) min; valid fields: low, high, log, choices"),
+        ({"high": "fast"}, "lr_d.high must be a number, not 'fast'"),
     ],
 )
 def test_bad_ranges_name_the_problem(raw, message):
-    with pytest.raises(ValueError, match=message):
-        parse("lr_d", raw)
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse("lr_d", raw, Float(1e-5, 1e-2, log=True))
+
+
+def test_partial_ranges_complete_the_preset_range():
+    base = Float(1e-5, 1e-2, log=True)
+    assert parse("lr_d", {"high": 1e-3}, base) == Float(1e-5, 1e-3, log=True)
+    assert parse("lr_d", [1e-4, 1e-3], base) == Float(1e-4, 1e-3, log=True)  # keeps log
+    with pytest.raises(ValueError, match="the preset has no range to change"):
+        parse("beta1", {"high": 0.9}, Fixed(0.5))
+
+
+def test_every_family_descriptor_is_complete():
+    assert {"gan", "classifier"} <= set(FAMILY_SPACES.names())
+    for name, family in FAMILY_SPACES.items():
+        assert family.mode in ("min", "max") and family.metric
+        default = family.preset()
+        assert default.name == family.default_preset
+        for preset in family.presets.values():
+            assert family.stratify_key in preset.params, (name, preset.name)
+            assert preset.choices(family.stratify_key)
+            config = draw_with(family, preset)
+            assert family.stratify_key in config
+
+
+def draw_with(family, preset):
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    return family.space(study.ask(), preset)
 
 
 def test_unknown_names_list_the_choices():
-    with pytest.raises(ValueError, match="valid choices: classifier-basic, cpu-mini, lucic-narrow"):
-        spaces.get_preset("wide")
-    with pytest.raises(ValueError, match="valid choices: classifier, gan"):
-        spaces.get_space("vae")
+    with pytest.raises(ValueError, match="valid choices: cpu-mini, lucic-narrow, lucic-wide"):
+        GAN.preset("wide")
+    with pytest.raises(ValueError, match="unknown family 'nope'; valid choices: classifier"):
+        spaces.get_family("nope")

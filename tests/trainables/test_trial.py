@@ -89,8 +89,8 @@ def test_unknown_keys_and_bad_values_fail_before_training():
         resolve({"learning_rate": 0.1})
     with pytest.raises(ConfigError, match="lr_g must be float, not 'fast'"):
         resolve({"lr_g": "fast"})
-    with pytest.raises(ValueError, match="unknown family 'vae'; valid choices: classifier, gan"):
-        resolve({"family": "vae"})
+    with pytest.raises(ValueError, match="unknown family 'nope'; valid choices: classifier, "):
+        resolve({"family": "nope"})
 
 
 def test_classifier_family_runs_through_the_same_loop(tmp_path):

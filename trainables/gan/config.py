@@ -9,6 +9,7 @@ from trainables import data
 from trainables.config import check_choice, check_range
 from trainables.gan.conditioning import CONDITIONINGS
 from trainables.gan.losses import LOSSES
+from trainables.metrics.backends import BACKENDS
 from trainables.nets.gan import GAN_NETS
 
 
@@ -23,8 +24,8 @@ class GanConfig:
     z_dim: int = 64
     z_dist: str = "normal"
     batch_size: int = 64
-    lr_g: float = 2e-4
     lr_d: float = 2e-4
+    lr_g: float | None = None  # None: the same as lr_d (one learning rate, as Lucic et al.)
     beta1: float = 0.5
     beta2: float = 0.999
     n_disc: int = 1  # discriminator steps per generator step
@@ -40,14 +41,19 @@ class GanConfig:
     aux_weight: float = 1.0  # ACGAN classification loss weight
     info_weight: float = 1.0  # infoGAN mutual-information loss weight
     info_continuous: int = 2  # infoGAN continuous codes (plus one categorical code)
+    fid_backend: str | None = None  # None: the dataset's default backend
 
     def __post_init__(self) -> None:
+        if self.lr_g is None:
+            object.__setattr__(self, "lr_g", self.lr_d)
         check_choice("dataset", self.dataset, data.DATASETS.names())
         data.check_options(self.dataset, self.dataset_options)
         check_choice("GAN net", self.net, GAN_NETS.names())
         check_choice("GAN loss", self.loss, LOSSES.names())
         check_choice("conditioning", self.conditioning, CONDITIONINGS.names())
         check_choice("z_dist", self.z_dist, ["normal", "uniform"])
+        if self.fid_backend is not None:
+            check_choice("fid_backend", self.fid_backend, BACKENDS.names())
         for name in ("width", "lr_g", "lr_d", "wgan_clip", "gp_lambda", "dragan_lambda"):
             check_range(name, getattr(self, name), low=1e-12)
         for name in ("z_dim", "batch_size", "n_disc", "ae_code_dim"):

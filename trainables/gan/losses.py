@@ -2,7 +2,8 @@
 
 A loss gives the discriminator's and the generator's objective on discriminator outputs
 (logits or critic values `s`; reconstructions for the autoencoder losses), and names the
-penalty or constraint it is used with (as in Lucic et al. 2018, Table 1):
+penalty or constraint it is used with (as in Lucic et al. 2018, Table 1). The score-based
+ones come from `trainables.adversarial`, shared with the other families:
 
     mm      D: -log σ(s_r) - log(1-σ(s_f))      G: log(1-σ(s_f))          (Goodfellow 2014)
     ns      D: as mm                             G: -log σ(s_f)
@@ -25,6 +26,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from trainables.adversarial import ADVERSARIAL
 from trainables.nets.gan import DiscriminatorOutput
 from trainables.registry import Registry
 
@@ -55,37 +57,20 @@ class GanLoss:
     initial_state: dict[str, float] = field(default_factory=dict)
 
 
-def logistic_d(real: DiscriminatorOutput, fake: DiscriminatorOutput, ctx: LossContext):
-    return F.softplus(-real.score).mean() + F.softplus(fake.score).mean(), {}
+def scored_d(name: str) -> DLoss:
+    """The shared adversarial D loss `name` on the outputs' scores."""
+    loss = ADVERSARIAL.get(name).d
+    return lambda real, fake, ctx: (loss(real.score, fake.score), {})
 
 
-def minimax_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
-    return -F.softplus(fake.score).mean()
-
-
-def non_saturating_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
-    return F.softplus(-fake.score).mean()
-
-
-def least_squares_d(real: DiscriminatorOutput, fake: DiscriminatorOutput, ctx: LossContext):
-    return 0.5 * ((real.score - 1) ** 2).mean() + 0.5 * (fake.score**2).mean(), {}
-
-
-def least_squares_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
-    return 0.5 * ((fake.score - 1) ** 2).mean()
+def scored_g(name: str, scale: float = 1.0) -> GLoss:
+    loss = ADVERSARIAL.get(name).g
+    return lambda fake, ctx: scale * loss(fake.score)
 
 
 def wasserstein_d(real: DiscriminatorOutput, fake: DiscriminatorOutput, ctx: LossContext):
-    distance = real.score.mean() - fake.score.mean()
-    return -distance, {"critic_distance": distance.detach()}
-
-
-def critic_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
-    return -fake.score.mean()
-
-
-def hinge_d(real: DiscriminatorOutput, fake: DiscriminatorOutput, ctx: LossContext):
-    return F.relu(1 - real.score).mean() + F.relu(1 + fake.score).mean(), {}
+    loss = ADVERSARIAL.get("wgan").d(real.score, fake.score)
+    return loss, {"critic_distance": -loss.detach()}
 
 
 def l1_reconstruction(out: DiscriminatorOutput, images: torch.Tensor) -> torch.Tensor:
@@ -131,13 +116,13 @@ def ebgan_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
 
 
 LOSSES: Registry[GanLoss] = Registry("GAN loss")
-LOSSES.register("mm", GanLoss(logistic_d, minimax_g))
-LOSSES.register("ns", GanLoss(logistic_d, non_saturating_g))
-LOSSES.register("lsgan", GanLoss(least_squares_d, least_squares_g))
-LOSSES.register("wgan", GanLoss(wasserstein_d, critic_g, clip_weights=True))
-LOSSES.register("wgan-gp", GanLoss(wasserstein_d, critic_g, penalty="gradient-penalty"))
-LOSSES.register("dragan", GanLoss(logistic_d, non_saturating_g, penalty="dragan"))
-LOSSES.register("hinge", GanLoss(hinge_d, critic_g))
+LOSSES.register("mm", GanLoss(scored_d("mm"), scored_g("mm")))
+LOSSES.register("ns", GanLoss(scored_d("ns"), scored_g("ns")))
+LOSSES.register("lsgan", GanLoss(scored_d("lsgan"), scored_g("lsgan", scale=0.5)))  # Mao's ½
+LOSSES.register("wgan", GanLoss(wasserstein_d, scored_g("wgan"), clip_weights=True))
+LOSSES.register("wgan-gp", GanLoss(wasserstein_d, scored_g("wgan"), penalty="gradient-penalty"))
+LOSSES.register("dragan", GanLoss(scored_d("ns"), scored_g("ns"), penalty="dragan"))
+LOSSES.register("hinge", GanLoss(scored_d("hinge"), scored_g("hinge")))
 LOSSES.register(
     "began", GanLoss(began_d, began_g, autoencoder=True, initial_state={"began_k": 0.0})
 )

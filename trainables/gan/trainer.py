@@ -8,14 +8,15 @@ from typing import Any
 import torch
 from torch import nn
 
+from trainables.contract import TrialContext
 from trainables.gan.conditioning import CONDITIONINGS, Codes
 from trainables.gan.config import GanConfig
 from trainables.gan.losses import LOSSES, PENALTIES, LossContext
 from trainables.images import to_uint8, to_unit
-from trainables.metrics import class_agreement, fid
+from trainables.metrics import class_agreement, fid, resolve_backend
 from trainables.nets.gan import Discriminator, DiscriminatorOutput, build_generator
 from trainables.sampler import BatchSampler
-from trainables.trial_data import TrialData
+from trainables.trial_data import trial_data
 
 EVAL_BATCH = 500
 
@@ -60,8 +61,11 @@ def split_output(
 
 
 class GanTrainer:
-    def __init__(self, config: GanConfig, data: TrialData, device: torch.device, seed: int) -> None:
-        self.config, self.data, self.device = config, data, device
+    def __init__(self, config: GanConfig, context: TrialContext) -> None:
+        device, seed = context.device, context.seed
+        data = trial_data(config.dataset, config.dataset_options, device)
+        self.config, self.data, self.device, self.context = config, data, device, context
+        self.backend = resolve_backend(config.dataset, config.fid_backend)
         self.loss = LOSSES.get(config.loss)
         self.penalty = PENALTIES.get(self.loss.penalty)
         self.conditioning = CONDITIONINGS.get(config.conditioning)
@@ -82,6 +86,9 @@ class GanTrainer:
             aux_classes=self.conditioning.aux_classes(self.classes),
             info_dims=self.conditioning.info_dims(self.classes, config),
         ).to(device)
+        if context.precision == "bf16":  # with autocast, convolutions run faster channels-last
+            self.generator.to(memory_format=torch.channels_last)
+            self.discriminator.to(memory_format=torch.channels_last)
         # Real and fake go through D in one batch unless batch norm would mix their statistics.
         self.joint_batches = not has_batch_norm(self.discriminator)
         self.opt_g = adam(self.generator, config.lr_g, config, device)
@@ -98,7 +105,7 @@ class GanTrainer:
 
     def fakes(self, count: int, grad: bool) -> tuple[torch.Tensor, Codes]:
         codes = self.conditioning.sample(count, self.classes, self.config, self.noise, self.device)
-        with torch.set_grad_enabled(grad):
+        with torch.set_grad_enabled(grad), self.context.autocast():
             return self.generator(self.latent(codes, count, self.noise)), codes
 
     def d_input(self, images: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
@@ -115,20 +122,21 @@ class GanTrainer:
         real = to_unit(self.data.images[index])
         labels = self.data.labels[index]
         fake = fake.detach()
-        real_out, fake_out = self.discriminate(
-            self.d_input(real, labels), self.d_input(fake, codes.labels)
-        )
-        context = LossContext(self.config, real, fake, self.loss_state)
-        loss, logs = self.loss.d_loss(real_out, fake_out, context)
-        loss = loss + self.conditioning.d_terms(real_out, fake_out, labels, codes, self.config)
-        if self.penalty is not None:
+        with self.context.autocast():
+            real_out, fake_out = self.discriminate(
+                self.d_input(real, labels), self.d_input(fake, codes.labels)
+            )
+            context = LossContext(self.config, real, fake, self.loss_state)
+            loss, logs = self.loss.d_loss(real_out, fake_out, context)
+            loss = loss + self.conditioning.d_terms(real_out, fake_out, labels, codes, self.config)
+            if self.penalty is not None:
 
-            def critic(images: torch.Tensor) -> torch.Tensor:
-                return self.discriminator(self.d_input(images, labels)).score
+                def critic(images: torch.Tensor) -> torch.Tensor:
+                    return self.discriminator(self.d_input(images, labels)).score
 
-            penalty = self.penalty(critic, real, fake, self.config)
-            loss = loss + penalty
-            logs["penalty"] = penalty.detach()
+                penalty = self.penalty(critic, real, fake, self.config)
+                loss = loss + penalty
+                logs["penalty"] = penalty.detach()
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
@@ -141,9 +149,11 @@ class GanTrainer:
 
     def g_step(self, fake: torch.Tensor, codes: Codes, totals: dict[str, torch.Tensor]) -> None:
         self.discriminator.requires_grad_(False)  # no weight gradients for D in G's step
-        out = self.discriminator(self.d_input(fake, codes.labels))
-        context = LossContext(self.config, fake.detach(), fake, self.loss_state)
-        loss = self.loss.g_loss(out, context) + self.conditioning.g_terms(out, codes, self.config)
+        with self.context.autocast():
+            out = self.discriminator(self.d_input(fake, codes.labels))
+            context = LossContext(self.config, fake.detach(), fake, self.loss_state)
+            loss = self.loss.g_loss(out, context)
+            loss = loss + self.conditioning.g_terms(out, codes, self.config)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()
@@ -192,16 +202,14 @@ class GanTrainer:
             return torch.arange(count) % self.classes
         return None
 
-    def evaluate(self, samples: int, backend: str | None) -> dict[str, float]:
+    def evaluate(self, samples: int) -> dict[str, float]:
         labels = self.balanced_labels(samples)
         images = self.generate(labels, samples, self.eval_seed)
         reference = (self.data.dataset, "test")
-        metrics = {"fid": fid(images, reference, backend, self.data.options, self.device)}
+        metrics = {"fid": fid(images, reference, self.backend, self.data.options, self.device)}
         if labels is not None:
             with contextlib.suppress(ValueError):  # the backend may have no class head
-                metrics["class_agreement"] = class_agreement(
-                    images, labels, backend or self.data.fid_backend
-                )
+                metrics["class_agreement"] = class_agreement(images, labels, self.backend)
         return metrics
 
     def grid(self, columns: int = 10) -> torch.Tensor:
@@ -212,6 +220,12 @@ class GanTrainer:
         return self.generate(labels, rows * columns, seed=self.eval_seed + 1)
 
     # -- checkpoints ----------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return {
+            "class_names": list(self.data.class_names),
+            "image_shape": list(self.data.images.shape[1:]),
+        }
+
     def state_dict(self) -> dict[str, Any]:
         return {
             "generator": self.generator.state_dict(),

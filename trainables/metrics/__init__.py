@@ -1,6 +1,13 @@
 """Metrics: feature backends, Fréchet distance, FID with cached reference statistics."""
 
-from trainables.metrics.fid import class_agreement, fid, real_floor, reference_statistics
+from trainables.metrics.fid import (
+    class_agreement,
+    fid,
+    prepare_fid,
+    real_floor,
+    reference_statistics,
+    resolve_backend,
+)
 from trainables.metrics.frechet import GaussianStats, frechet_distance
 
 __all__ = [
@@ -8,6 +15,8 @@ __all__ = [
     "class_agreement",
     "fid",
     "frechet_distance",
+    "prepare_fid",
     "real_floor",
     "reference_statistics",
+    "resolve_backend",
 ]

@@ -51,6 +51,21 @@ def state_digest(state: dict[str, torch.Tensor]) -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=8)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, computed once per (path, size, mtime) in a process."""
+    stat = path.stat()
+    return _digest(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
 class FeatureBackend(ABC):
     name: str
     channels: int
@@ -158,8 +173,7 @@ class InceptionBackend(FeatureBackend):
         self._models: dict[str, torch.nn.Module] = {}
 
     def identity(self) -> str:
-        stat = self.weights.stat()
-        return hashlib.sha256(f"{self.weights.name}:{stat.st_size}".encode()).hexdigest()
+        return file_digest(self.weights)
 
     def network(self, device: torch.device) -> Callable[[torch.Tensor], torch.Tensor]:
         from trainables.metrics.inception import fid_inception

@@ -25,13 +25,17 @@ Reference = tuple[str, str]  # (dataset, split)
 _memo: dict[tuple, GaussianStats] = {}
 
 
-def default_backend(dataset: str) -> str:
-    backend = data.DATASETS.get(dataset).fid_backend
-    if backend is None:
+def resolve_backend(dataset: str, backend: str | None = None) -> str:
+    """The FID feature backend to use: the one asked for, else the dataset's default.
+    The one place this rule lives."""
+    if backend:
+        return backend
+    default = data.DATASETS.get(dataset).fid_backend
+    if default is None:
         raise ValueError(
             f"dataset {dataset!r} has no default FID backend; name one (e.g. inception)"
         )
-    return backend
+    return default
 
 
 def cache_key(dataset: str, split: str, backend: str, resolution: int, options: dict) -> str:
@@ -52,8 +56,9 @@ def reference_statistics(
     """Gaussian fit of the backend's features of a dataset split, cached on disk."""
     dataset, split = reference
     options = options or {}
-    backend = backend or default_backend(dataset)
-    memo_key = (dataset, split, backend, json.dumps(options, sort_keys=True, default=str))
+    backend = resolve_backend(dataset, backend)
+    identity = get_backend(backend).identity()  # other weights under one name: other stats
+    memo_key = (dataset, split, backend, identity, json.dumps(options, sort_keys=True, default=str))
     if memo_key in _memo:
         return _memo[memo_key]
     images, _ = data.load(dataset, split, **options)
@@ -85,7 +90,7 @@ def fid(
     device: torch.device | None = None,
 ) -> float:
     """FID of uint8 images (N x C x H x W) against a dataset split."""
-    backend = backend or default_backend(reference[0])
+    backend = resolve_backend(reference[0], backend)
     target = reference_statistics(reference, backend, options, device)
     return statistics(generated, backend, device).distance(target)
 
@@ -109,3 +114,13 @@ def class_agreement(
     """Fraction of samples that the backend's classifier assigns to the class asked for."""
     predicted = get_backend(backend).classify(images)
     return float((predicted == requested.cpu()).float().mean())
+
+
+def prepare_fid(dataset: str, options: dict[str, Any], backend: str | None) -> None:
+    """Driver-side, before any trial: the dataset can be read and its test statistics are
+    cached, so trials starting together do not all compute them."""
+    try:
+        data.load(dataset, "test", **options)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise ValueError(f"dataset {dataset!r} is not available: {error}") from error
+    reference_statistics((dataset, "test"), resolve_backend(dataset, backend), options)

@@ -6,13 +6,13 @@ import math
 import pytest
 import torch
 
+from trainables.contract import TrialContext
 from trainables.gan.conditioning import CONDITIONINGS
 from trainables.gan.config import GanConfig
 from trainables.gan.losses import LOSSES
 from trainables.gan.trainer import GanTrainer
 from trainables.nets.gan import GAN_NETS
 from trainables.trial import run_local
-from trainables.trial_data import trial_data
 
 COMBINATIONS = list(itertools.product(LOSSES.names(), CONDITIONINGS.names(), GAN_NETS.names()))
 TINY = {"width": 0.0625, "batch_size": 8, "z_dim": 4, "ae_code_dim": 4}
@@ -26,16 +26,14 @@ def changed(before: list[torch.Tensor], module: torch.nn.Module) -> bool:
     return any(not torch.equal(a, b) for a, b in zip(before, module.parameters(), strict=True))
 
 
-@pytest.fixture(scope="module")
-def data():
-    return trial_data("fashion-mnist", {}, torch.device("cpu"))
+CONTEXT = TrialContext(torch.device("cpu"), seed=0, budget_images=1000)
 
 
 @pytest.mark.parametrize(("loss", "conditioning", "net"), COMBINATIONS)
-def test_every_combination_trains(loss, conditioning, net, data):
+def test_every_combination_trains(loss, conditioning, net):
     torch.manual_seed(0)
     config = GanConfig(net=net, loss=loss, conditioning=conditioning, **TINY)
-    trainer = GanTrainer(config, data, torch.device("cpu"), seed=0)
+    trainer = GanTrainer(config, CONTEXT)
     generated = trainer.generate(trainer.balanced_labels(3), 3, seed=0)
     assert generated.shape == (3, 1, 28, 28) and generated.dtype == torch.uint8
     before_g, before_d = parameters(trainer.generator), parameters(trainer.discriminator)
@@ -44,7 +42,7 @@ def test_every_combination_trains(loss, conditioning, net, data):
     assert all(math.isfinite(value) for value in losses.values()), losses
     assert changed(before_g, trainer.generator) and changed(before_d, trainer.discriminator)
     assert trainer.images_seen == 2 * config.batch_size
-    metrics = trainer.evaluate(samples=20, backend=None)  # what the trial loop reports
+    metrics = trainer.evaluate(samples=20)  # what the trial loop reports
     assert math.isfinite(metrics["fid"])
 
 
@@ -94,8 +92,5 @@ def test_colour_datasets_give_rgb_generators(dataset, tmp_path):
     }
     reported = run_local(config, tmp_path, cpus=1)
     assert math.isfinite(reported[0]["fid"])
-    data = trial_data(dataset, {}, torch.device("cpu"))
-    trainer = GanTrainer(
-        GanConfig(net="dcgan", dataset=dataset, **TINY), data, torch.device("cpu"), 0
-    )
+    trainer = GanTrainer(GanConfig(net="dcgan", dataset=dataset, **TINY), CONTEXT)
     assert trainer.generate(None, 2, 0).shape[1] == 3

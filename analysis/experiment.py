@@ -1,0 +1,58 @@
+"""An experiment directory's files, read without Ray: its spec, where its study store is,
+and what the scheduler decided. The search driver writes them; the study mirror and the
+analysis read them through here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import optuna
+import yaml
+
+SPEC_FILE = "spec.yaml"
+STOPS_FILE = "scheduler_stops.jsonl"  # one line per trial the scheduler stopped early
+
+
+def read_spec(directory: Path) -> dict[str, Any]:
+    """The experiment's spec as written (a mapping), or {} when there is none."""
+    path = Path(directory) / SPEC_FILE
+    if not path.is_file():
+        return {}
+    loaded = yaml.safe_load(path.read_text()) or {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def default_store(directory: Path) -> str:
+    return f"sqlite:///{Path(directory) / 'study.db'}"
+
+
+def store_url(directory: Path, spec: dict[str, Any]) -> str:
+    return spec.get("study_store") or default_store(Path(directory).resolve())
+
+
+def open_storage(url: str) -> optuna.storages.BaseStorage:
+    """An SQLAlchemy URL, or `journal:<file>` for Optuna's journal file storage."""
+    if url.startswith("journal:"):
+        backend = optuna.storages.journal.JournalFileBackend(url.removeprefix("journal:"))
+        return optuna.storages.JournalStorage(backend)
+    return optuna.storages.RDBStorage(url)
+
+
+def scheduler_stops(directory: Path) -> dict[str, int] | None:
+    """Per trial id, the iteration at which the scheduler stopped it before its own end
+    (the last decision wins); None for an experiment that recorded no decisions (written
+    before gantune recorded them)."""
+    path = Path(directory) / STOPS_FILE
+    if not path.is_file():
+        return None
+    stops: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill; the decision is made again on resume
+            stops[row["trial_id"]] = int(row["iteration"])
+    return stops

@@ -1,0 +1,26 @@
+"""Classifiers: the one training loop (`training`), training outside a search
+(`standalone`), and the classifier trial family (`family`)."""
+
+from trainables.classifier.standalone import ClassifierConfig, build, train
+from trainables.classifier.training import (
+    FitConfig,
+    Fitter,
+    accuracy,
+    fit,
+    predict,
+    random_shift,
+    to_inputs,
+)
+
+__all__ = [
+    "ClassifierConfig",
+    "FitConfig",
+    "Fitter",
+    "accuracy",
+    "build",
+    "fit",
+    "predict",
+    "random_shift",
+    "to_inputs",
+    "train",
+]

@@ -1,0 +1,45 @@
+"""Training a registered classifier net on a dataset's classes, outside any search
+(`gantune classifier train`, the report 000 table)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from trainables import data
+from trainables.classifier.training import FitConfig, accuracy, fit
+from trainables.nets.classifier import CLASSIFIER_NETS, Classifier
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    net: str = "dense"
+    dataset: str = "fashion-mnist"
+    dataset_options: dict[str, Any] = field(default_factory=dict)
+    fit: FitConfig = field(default_factory=FitConfig)
+
+    def __post_init__(self) -> None:
+        CLASSIFIER_NETS.get(self.net)  # unknown names fail here, before any data is read
+        data.check_options(self.dataset, self.dataset_options)
+
+
+def build(net: str, images: torch.Tensor, classes: int) -> Classifier:
+    return CLASSIFIER_NETS.get(net)(images.shape[1], images.shape[2], classes)
+
+
+def train(
+    config: ClassifierConfig, device: torch.device, log: Callable[[str], None] | None = None
+) -> tuple[Classifier, float]:
+    """Train `config.net` on the dataset's classes; return the model and its test accuracy."""
+    options = config.dataset_options
+    train_images, train_labels = data.load(config.dataset, "train", **options)
+    test_images, test_labels = data.load(config.dataset, "test", **options)
+    train_ids, names = data.classes(config.dataset, train_labels, **options)
+    test_ids, _ = data.classes(config.dataset, test_labels, **options)
+    torch.manual_seed(config.fit.seed)
+    model = build(config.net, train_images, len(names))
+    fit(model, train_images, train_ids, config.fit, device, log)
+    return model, accuracy(model, test_images, test_ids)

@@ -1,0 +1,166 @@
+"""The one classifier training loop, used by the standalone training (`fit`, the FID
+feature nets, `gantune classifier`) and by the classifier family's trials.
+
+Minibatches follow a fresh permutation per epoch (the last, smaller batch included) and
+a random shift per batch, both drawn from one seeded generator; Adam, with an optional
+cosine decay to zero over the whole budget. Deterministic for a seed on the CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from trainables.nets.classifier import Classifier
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    epochs: int = 10
+    batch_size: int = 128
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    shift: int = 0  # random translation by up to this many pixels (augmentation)
+    cosine: bool = False  # decay the learning rate to zero along a cosine
+    seed: int = 0
+
+
+def to_inputs(images: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """uint8 [0, 255] -> float [0, 1] on the device (classifier input scale)."""
+    return images.to(device, non_blocking=True).float().div_(255.0)
+
+
+def random_shift(batch: torch.Tensor, pixels: int, generator: torch.Generator) -> torch.Tensor:
+    if pixels <= 0:
+        return batch
+    dx, dy = (int(v) for v in torch.randint(-pixels, pixels + 1, (2,), generator=generator))
+    return torch.roll(batch, shifts=(dy, dx), dims=(2, 3))
+
+
+def steps_for(images: int, count: int, batch_size: int) -> int:
+    """Optimiser steps to train on `images` images of a `count`-image set, epoch by epoch."""
+    epochs, rest = divmod(images, count)
+    return epochs * math.ceil(count / batch_size) + math.ceil(rest / batch_size)
+
+
+class Fitter:
+    """Trains `model` on in-memory uint8 images with Adam, a budget of images at a time."""
+
+    def __init__(
+        self,
+        model: Classifier,
+        images: torch.Tensor,
+        targets: torch.Tensor,
+        config: FitConfig,
+        device: torch.device,
+        budget_images: int,
+    ) -> None:
+        self.model, self.config, self.device = model.to(device), config, device
+        self.images, self.targets = images.to(device), targets.to(device)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.optimizer = torch.optim.Adam(
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        )
+        total = max(1, steps_for(budget_images, len(images), config.batch_size))
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer,
+            lambda step: (
+                0.5 * (1 + math.cos(math.pi * min(step, total) / total)) if config.cosine else 1.0
+            ),
+        )
+        self.order = torch.empty(0, dtype=torch.int64, device=device)
+        self.cursor = 0
+        self.images_seen = 0
+
+    def next_index(self) -> torch.Tensor:
+        if self.cursor >= len(self.order):
+            self.order = torch.randperm(len(self.images), generator=self.generator).to(self.device)
+            self.cursor = 0
+        index = self.order[self.cursor : self.cursor + self.config.batch_size]
+        self.cursor += len(index)
+        return index
+
+    def train(self, images: int) -> float:
+        """Train on at least `images` images (whole batches); the mean loss per image."""
+        self.model.train()
+        total, seen = torch.zeros((), device=self.device), 0
+        while seen < images:
+            index = self.next_index()
+            batch = to_inputs(self.images[index], self.device)
+            batch = random_shift(batch, self.config.shift, self.generator)
+            loss = F.cross_entropy(self.model(batch), self.targets[index])
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimizer.step()
+            self.schedule.step()
+            total += loss.detach() * len(index)
+            seen += len(index)
+        self.images_seen += seen
+        return float(total) / seen
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "schedule": self.schedule.state_dict(),
+            "generator": self.generator.get_state(),
+            "order": self.order.cpu(),
+            "cursor": self.cursor,
+            "images_seen": self.images_seen,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.schedule.load_state_dict(state["schedule"])
+        # The config wins (PBT restores a checkpoint under a new learning rate).
+        self.schedule.base_lrs = [self.config.lr for _ in self.optimizer.param_groups]
+        factor = self.schedule.lr_lambdas[0](self.schedule.last_epoch)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.config.lr * factor
+            group["weight_decay"] = self.config.weight_decay
+        self.generator.set_state(state["generator"])
+        self.order = state["order"].to(self.device)
+        self.cursor, self.images_seen = state["cursor"], state["images_seen"]
+
+
+def fit(
+    model: Classifier,
+    images: torch.Tensor,
+    targets: torch.Tensor,
+    config: FitConfig,
+    device: torch.device,
+    log: Callable[[str], None] | None = None,
+) -> Classifier:
+    """Train for `config.epochs` epochs; deterministic for a seed on the CPU."""
+    torch.manual_seed(config.seed)
+    fitter = Fitter(model, images, targets, config, device, config.epochs * len(images))
+    for epoch in range(config.epochs):
+        started = time.perf_counter()
+        loss = fitter.train(len(images))
+        if log:
+            seconds = time.perf_counter() - started
+            log(f"epoch {epoch + 1}/{config.epochs}: loss {loss:.4f} ({seconds:.0f}s)")
+    return model.eval()
+
+
+@torch.inference_mode()
+def predict(model: Classifier, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """Logits for uint8 images, computed in batches in eval mode."""
+    device = next(model.parameters()).device
+    model.eval()
+    outputs = [
+        model(to_inputs(images[start : start + batch_size], device)).cpu()
+        for start in range(0, len(images), batch_size)
+    ]
+    return torch.cat(outputs)
+
+
+def accuracy(model: Classifier, images: torch.Tensor, targets: torch.Tensor) -> float:
+    return float((predict(model, images).argmax(dim=1) == targets.cpu()).float().mean())

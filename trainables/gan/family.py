@@ -1,0 +1,21 @@
+"""The GAN family: its config, trainer, driver-side preparation and generation."""
+
+from __future__ import annotations
+
+from trainables.families import FAMILIES, Family
+from trainables.gan.config import GanConfig
+from trainables.gan.generate import generate
+from trainables.gan.trainer import GanTrainer
+from trainables.metrics import prepare_fid
+
+FAMILIES.register(
+    "gan",
+    Family(
+        GanConfig,
+        GanTrainer,
+        prepare=lambda config: prepare_fid(
+            config.dataset, config.dataset_options, config.fid_backend
+        ),
+        generate=generate,
+    ),
+)
