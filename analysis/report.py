@@ -209,10 +209,10 @@ def diverged_html(frame: pd.DataFrame) -> str:
 def published_html() -> str:
     """Lucic et al.'s Table 2 (all four data sets and the VAE row) and the reports' results."""
     table = published.lucic_table()
-    table["fid"] = [
-        f"{m:.1f} ± {s:.1f}" for m, s in zip(table["fid_mean"], table["fid_std"], strict=True)
+    table["shown"] = [
+        f"{m:.1f} ± {s:.1f}" for m, s in zip(table["mean"], table["std"], strict=True)
     ]
-    pivot = table.pivot(index="loss", columns="dataset", values="fid")[list(published.DATASETS)]
+    pivot = table.pivot(index="model", columns="dataset", values="shown")[list(published.DATASETS)]
     reported = published.reported_table()
     return (
         f"<p>{html.escape(published.LUCIC_2018)}.</p>"

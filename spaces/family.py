@@ -9,7 +9,7 @@ search optimises with its mode.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spaces.params import Suggests
@@ -31,6 +31,9 @@ class FamilySpace:
     mode: str  # "min" or "max"
     pbt_mutable: tuple[str, ...] = ()  # multiplicative perturbations must stay valid
     shown: tuple[str, ...] = ()  # parameters a progress line prints
+    # Config values that make one iteration take about a second on a CPU: the family
+    # contract tests run every family with them.
+    tiny: dict[str, Any] = field(default_factory=dict)
 
     def preset(self, name: str = "") -> Preset:
         chosen = name or self.default_preset

@@ -131,5 +131,13 @@ DESCRIPTOR = register(
         mode="min",
         pbt_mutable=("lr_d", "lr_g"),  # beta1 x1.2 would leave [0, 1]
         shown=("loss", "net", "lr_d", "beta1", "n_disc"),
+        tiny={
+            "net": "mlp",
+            "width": 0.125,
+            "batch_size": 16,
+            "z_dim": 8,
+            "images_per_iter": 64,
+            "eval_samples": 64,
+        },
     )
 )

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+# A family that exists only in the tests: the family contract tests run it like the others.
+os.environ.setdefault("GANTUNE_PLUGINS", "tests.search.toy_family")
 if "GANTUNE_FASHION_MNIST" not in os.environ and (SHARED_DATA / "fashion_mnist.npz").is_file():
     os.environ["GANTUNE_FASHION_MNIST"] = str(SHARED_DATA / "fashion_mnist.npz")
 if "GANTUNE_FASHION_MNIST_LABELS" not in os.environ and SHARED_DATA.is_dir():

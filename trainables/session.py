@@ -45,6 +45,10 @@ def write_state(directory: Path, state: dict[str, Any]) -> Path:
     return directory
 
 
+class TrialPaused(Exception):
+    """A local trial stopped on request once an iteration was saved (as a kill would)."""
+
+
 class Session(Protocol):
     def cpus(self) -> float: ...
 
@@ -102,8 +106,10 @@ class LocalSession:
         cpus: float | None = None,
         keep: int = 2,
         on_report: Callable[[dict[str, Any]], None] | None = None,
+        pause_after: int | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.pause_after = pause_after  # stop once this iteration is saved, as a kill would
         self.on_report = on_report
         self.directory.mkdir(parents=True, exist_ok=True)
         self._cpus = cpus or torch.get_num_threads()
@@ -160,3 +166,5 @@ class LocalSession:
             handle.write(line + "\n")
         if self.on_report is not None:
             self.on_report(metrics)
+        if state is not None and metrics["training_iteration"] == self.pause_after:
+            raise TrialPaused(metrics["training_iteration"])

@@ -14,6 +14,7 @@ import json
 import math
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from trainables.contract import PRECISIONS, Trainer, TrialContext
 from trainables.device import pick_device, set_threads
 from trainables.families import FAMILIES, Family, load_families
 from trainables.images import grid, save_png
-from trainables.session import LocalSession, Session, TuneSession
+from trainables.session import LocalSession, Session, TrialPaused, TuneSession
 
 STATE_FORMAT = 2
 DEFAULT_FAMILY = "gan"
@@ -140,11 +141,14 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
             reported.append(diverged(base, resolved.describe, session))
             return reported
         started = time.perf_counter()
-        metrics = {k: finite_or_inf(v) for k, v in trainer.evaluate(settings.eval_samples).items()}
+        with separate_randomness():
+            evaluated = trainer.evaluate(settings.eval_samples)
+            metrics = {k: finite_or_inf(v) for k, v in evaluated.items()}
+            if math.isfinite(metrics[metric]):
+                save_grid(trainer, trial_dir, iteration, settings.grid_columns)
         if not math.isfinite(metrics[metric]):
             reported.append(diverged(base | metrics, resolved.describe, session))
             return reported
-        save_grid(trainer, trial_dir, iteration, settings.grid_columns)
         result = (
             base
             | metrics
@@ -158,6 +162,13 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
         reported.append(result)
         session.report(result, checkpoint_state(trainer, resolved, iteration))
     return reported
+
+
+def separate_randomness() -> AbstractContextManager[Any]:
+    """Evaluation runs on a copy of the global RNG state, so whatever it draws (a feature
+    net built on first use, say) never changes what training draws next: a trial restored
+    in a new process continues exactly as an uninterrupted one."""
+    return torch.random.fork_rng(devices=list(range(torch.cuda.device_count())))
 
 
 def diverged(metrics: dict[str, Any], describe: FamilySpace, session: Session) -> dict[str, Any]:
@@ -195,6 +206,12 @@ def run_local(
     directory: str | Path,
     cpus: float | None = None,
     on_report: Callable[[dict[str, Any]], None] | None = None,
+    pause_after: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Run a trial without Ray, into `directory` (resuming from its latest checkpoint)."""
-    return run(config, LocalSession(directory, cpus=cpus, on_report=on_report))
+    """Run a trial without Ray, into `directory` (resuming from its latest checkpoint);
+    `pause_after`: stop once that iteration is checkpointed, as if killed there."""
+    session = LocalSession(directory, cpus=cpus, on_report=on_report, pause_after=pause_after)
+    try:
+        return run(config, session)
+    except TrialPaused:
+        return session.results

@@ -86,8 +86,8 @@ def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist
                 "seeds_mean": mean,
                 "seeds_std": std,
                 "seeds": seeds,
-                "published_mean": published["fid_mean"].get(loss, math.nan),
-                "published_std": published["fid_std"].get(loss, math.nan),
+                "published_mean": published["mean"].get(loss, math.nan),
+                "published_std": published["std"].get(loss, math.nan),
             }
         )
     table = pd.DataFrame(rows).set_index("loss")

@@ -1,0 +1,37 @@
+"""A family defined only inside the tests (config, trainer, space: `toy_family.py`) runs
+through `gantune search` end to end on the real local Ray, lands in the study store, and
+appears in the report, with no change anywhere else."""
+
+import optuna
+
+from analysis.load import read_parquet
+from search.cli import main
+from tests.conftest import experiment_dir, write_spec
+
+
+def test_a_family_from_a_plugin_module_is_searched_and_reported(ray_address, tmp_path, capsys):
+    spec = write_spec(
+        tmp_path,
+        name="toy",
+        family="toy",
+        preset="toy-basic",
+        strata=[],
+        plugins=["tests.search.toy_family"],
+        num_samples=6,
+        images_per_iter=100,
+        eval_samples=10,
+        fixed={},
+        scheduler={"kind": "asha", "max_t": 4, "grace_period": 1, "reduction_factor": 2},
+    )
+    assert main(["search", "--spec", str(spec), "--report"]) == 0
+    output = capsys.readouterr().out
+    assert "trials of toy (toy-basic; valley: flat, steep)" in output
+    assert "best trial: error" in output
+    directory = experiment_dir(output)
+    study = optuna.load_study(study_name="toy", storage=f"sqlite:///{directory / 'study.db'}")
+    assert len(study.trials) == 6
+    assert {t.params["valley"] for t in study.trials} == {"flat", "steep"}  # taking turns
+    page = (directory / "report.html").read_text()
+    assert "Trials per valley" in page and 'id="figure-curves"' in page
+    frame = read_parquet(directory / "results.parquet")
+    assert set(frame["variant"]) == {"flat", "steep"} and (frame["metric"] == "error").all()
