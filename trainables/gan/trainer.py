@@ -91,6 +91,7 @@ class GanTrainer:
             self.discriminator.to(memory_format=torch.channels_last)
         # Real and fake go through D in one batch unless batch norm would mix their statistics.
         self.joint_batches = not has_batch_norm(self.discriminator)
+        self.freeze_d_in_g = True  # G's step computes no weight gradients for D
         self.opt_g = adam(self.generator, config.lr_g, config, device)
         self.opt_d = adam(self.discriminator, config.lr_d, config, device)
         self.sampler = BatchSampler(len(data.images), seed, device)
@@ -148,7 +149,7 @@ class GanTrainer:
         accumulate(totals, {"loss_d": loss.detach(), **logs})
 
     def g_step(self, fake: torch.Tensor, codes: Codes, totals: dict[str, torch.Tensor]) -> None:
-        self.discriminator.requires_grad_(False)  # no weight gradients for D in G's step
+        self.discriminator.requires_grad_(not self.freeze_d_in_g)  # no D weight gradients
         with self.context.autocast():
             out = self.discriminator(self.d_input(fake, codes.labels))
             context = LossContext(self.config, fake.detach(), fake, self.loss_state)
