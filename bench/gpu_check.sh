@@ -31,15 +31,18 @@ echo "== 2. FID of 10,000 images"
 
 echo "== 3. a 4-trial search, $GPUS_PER_TRIAL GPU per trial"
 started=$(date +%s)
-"$PY" -m search.cli search --study fashion-gan-mini --name gpu-check \
+if ! "$PY" -m search.cli search --study fashion-gan-mini --name gpu-check \
   -s num_samples=4 -s scheduler.max_t=2 -s images_per_iter="$((IMAGES * 2))" \
   --gpus-per-trial "$GPUS_PER_TRIAL" --max-concurrent 4 --cpus-per-trial 1 \
-  --storage-path "$results" 2>&1 | grep -E "study |running|best trial|trials,|results:" \
-  | awk '/running/ {n++; if (n > 6) next} {print}'
+  --storage-path "$results" >"$results/search.log" 2>&1; then
+  tail -30 "$results/search.log"; exit 1
+fi
+grep -E "^study |best trial|trials,|results:" "$results/search.log"
+echo "most trials running at once: $(grep -oE '[0-9]+ running' "$results/search.log" \
+  | sort -n | tail -1)"
 echo "search wall time: $(( $(date +%s) - started )) s"
-grep -h '"images_per_second"' "$results"/gpu-check-*/trial_*/result.json 2>/dev/null \
-  | "$PY" -c "
+cat "$results"/gpu-check-*/trial_*/result.json | "$PY" -c "
 import json, sys
-rows = [json.loads(line) for line in sys.stdin]
+rows = [json.loads(line) for line in sys.stdin if line.strip()]
 print(f'{len(rows)} trial iterations; images/s per trial while sharing the GPU:',
       ', '.join(f\"{r['images_per_second']:.0f}\" for r in rows))"
