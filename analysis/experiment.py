@@ -11,7 +11,10 @@ from typing import Any
 import optuna
 import yaml
 
+from trainables.session import RESULTS_LOG
+
 SPEC_FILE = "spec.yaml"
+TUNE_RESULTS = "result.json"  # Tune's own log, which can lose lines when a trial restarts
 STOPS_FILE = "scheduler_stops.jsonl"  # one line per trial the scheduler stopped early
 
 
@@ -38,6 +41,27 @@ def open_storage(url: str) -> optuna.storages.BaseStorage:
         backend = optuna.storages.journal.JournalFileBackend(url.removeprefix("journal:"))
         return optuna.storages.JournalStorage(backend)
     return optuna.storages.RDBStorage(url)
+
+
+def result_rows(trial_dir: Path) -> list[dict[str, Any]]:
+    """A trial's reports, one per iteration, from gantune's own log (`result.jsonl`,
+    appended as results arrive and never rewritten) or, for older experiments, Tune's
+    `result.json`. When a resumed trial reported an iteration again, the last one wins."""
+    for name in (RESULTS_LOG, TUNE_RESULTS):
+        path = Path(trial_dir) / name
+        if path.is_file():
+            break
+    else:
+        return []
+    by_iteration: dict[int, dict[str, Any]] = {}
+    for line in path.read_text().splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # empty, or cut short by a kill
+        if isinstance(row, dict) and "training_iteration" in row:
+            by_iteration[int(row["training_iteration"])] = row
+    return [by_iteration[k] for k in sorted(by_iteration)]
 
 
 def scheduler_stops(directory: Path) -> dict[str, int] | None:

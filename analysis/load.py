@@ -11,7 +11,6 @@ reads this frame; it round-trips through Parquet without Ray.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.experiment import read_spec, scheduler_stops
+from analysis.experiment import TUNE_RESULTS, read_spec, result_rows, scheduler_stops
 from analysis.outcome import outcome
 from analysis.tune_files import snapshot_trials
 from spaces.family import FAMILY_SPACES
+from trainables.session import RESULTS_LOG
 
-RESULT_FILE = "result.json"
 PARQUET_FILE = "results.parquet"
 DROP_RAY_FIELDS = (
     "checkpoint_dir_name", "should_checkpoint", "done", "date", "pid", "hostname", "node_ip",
@@ -36,17 +35,6 @@ def stratify_key(family: str) -> str:
     import spaces  # noqa: F401  (registers the built-in families)
 
     return FAMILY_SPACES.get(family).stratify_key
-
-
-def trial_rows(trial_dir: Path) -> list[dict[str, Any]]:
-    """The trial's reports; when a resumed trial re-reported an iteration, the last one wins."""
-    by_iteration: dict[int, dict[str, Any]] = {}
-    with open(trial_dir / RESULT_FILE) as handle:
-        for line in handle:
-            if line.strip():
-                row = json.loads(line)
-                by_iteration[int(row["training_iteration"])] = row
-    return [by_iteration[k] for k in sorted(by_iteration)]
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -65,8 +53,9 @@ def trial_dirs(directory: Path) -> list[tuple[Path, str]]:
     run are skipped); without a snapshot, every dir holding results ("" status)."""
     listed = snapshot_trials(directory)
     if listed:
-        return [(t.directory, t.status) for t in listed if (t.directory / RESULT_FILE).is_file()]
-    return [(path.parent, "") for path in sorted(directory.glob(f"*/{RESULT_FILE}"))]
+        return [(t.directory, t.status) for t in listed]
+    found = {p.parent for name in (RESULTS_LOG, TUNE_RESULTS) for p in directory.glob(f"*/{name}")}
+    return [(path, "") for path in sorted(found)]
 
 
 def load_experiment(directory: str | Path) -> pd.DataFrame:
@@ -81,7 +70,7 @@ def load_experiment(directory: str | Path) -> pd.DataFrame:
     legacy_max_t = max_t if stops is None else None
     rows: list[dict[str, Any]] = []
     for trial_dir, tune_status in trial_dirs(directory):
-        reports = [flatten(row) for row in trial_rows(trial_dir)]
+        reports = [flatten(row) for row in result_rows(trial_dir)]
         if not reports:
             continue
         trial_id = reports[-1]["trial_id"]

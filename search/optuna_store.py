@@ -16,7 +16,6 @@ same states and values as Tune, even after a hard kill and a resume.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 from optuna.trial import FrozenTrial, TrialState
 
-from analysis.experiment import open_storage, scheduler_stops
+from analysis.experiment import open_storage, result_rows, scheduler_stops
 from analysis.outcome import Outcome, outcome
 from analysis.tune_files import snapshot_trials
 
@@ -35,6 +34,20 @@ TUNE_ID = "tune_trial_id"
 TUNE_STATE = "tune_state"  # what the stored row was written from, to notice changes
 Replay = Callable[[dict[str, Any]], dict[str, BaseDistribution]]
 STATES = {"finished": TrialState.COMPLETE, "stopped": TrialState.PRUNED}
+
+
+def check_reachable(url: str) -> None:
+    """Open (and, if new, create) the store before any trial starts: a wrong URL, a
+    server that is down or a missing folder is one clear error, not a failure later."""
+    if url.startswith("journal:"):
+        folder = Path(url.removeprefix("journal:")).expanduser().parent
+        if not folder.is_dir():
+            raise ValueError(f"study store {url}: the folder {folder} does not exist")
+    try:
+        open_storage(url)
+    except Exception as error:  # SQLAlchemy's errors vary by driver
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"study store {url} cannot be opened: {first}") from None
 
 
 def open_study(url: str, name: str, mode: str) -> optuna.Study:
@@ -62,18 +75,12 @@ class EndedTrial:
 
 
 def metric_history(trial_dir: Path, metric: str, last_iteration: int) -> dict[int, float]:
-    """Per iteration, the last value reported (a resumed trial may report one again)."""
-    history: dict[int, float] = {}
-    path = trial_dir / "result.json"
-    if not path.is_file():
-        return history
-    for line in path.read_text().splitlines():
-        if line.strip():
-            row = json.loads(line)
-            iteration = int(row.get("training_iteration", 0))
-            if metric in row and 0 < iteration <= last_iteration:
-                history[iteration] = float(row[metric])
-    return history
+    """Per iteration up to the durable last one, the value reported."""
+    return {
+        int(row["training_iteration"]): float(row[metric])
+        for row in result_rows(trial_dir)
+        if metric in row and 0 < int(row["training_iteration"]) <= last_iteration
+    }
 
 
 def ended_trials(experiment_dir: Path) -> Iterator[EndedTrial]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from trainables.families import import_plugins, load_families
 from trainables.trial import resolve
 
 STUDIES_DIR = Path(__file__).with_name("studies")
+SPEC_DIGEST_FILE = "spec.sha256"
 SCHEDULER_KINDS = ("asha", "fifo", "pbt")
 SAMPLER_KINDS = ("tpe", "random", "cmaes")
 # Keys of specs written before the family seam, and what they became.
@@ -290,10 +292,17 @@ def load_spec(
     return from_mapping(merge(raw, overrides or {}))
 
 
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def write_spec(spec: ExperimentSpec, directory: Path) -> Path:
+    """The spec, and its digest: a resume checks that the spec is the one it started with."""
     path = directory / SPEC_FILE
     directory.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(spec.to_dict(), sort_keys=False))
+    text = yaml.safe_dump(spec.to_dict(), sort_keys=False)
+    path.write_text(text)
+    (directory / SPEC_DIGEST_FILE).write_text(digest(text) + "\n")
     return path
 
 
@@ -301,4 +310,10 @@ def spec_of_experiment(directory: str | Path) -> ExperimentSpec:
     path = Path(directory) / SPEC_FILE
     if not path.is_file():
         raise FileNotFoundError(f"{directory} is not a gantune experiment (no {SPEC_FILE})")
+    recorded = Path(directory) / SPEC_DIGEST_FILE
+    if recorded.is_file() and recorded.read_text().strip() != digest(path.read_text()):
+        raise ConfigError(
+            f"{path} was changed after the experiment started; a resume keeps the spec it "
+            "started with: restore the file, or start a new study with the new spec"
+        )
     return from_mapping(read_yaml(path))

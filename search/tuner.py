@@ -27,6 +27,7 @@ from analysis.experiment import default_store
 from search.follow import Action, SnapshotFollower
 from search.optuna_store import StoreMirror
 from search.progress import ProgressPrinter
+from search.results_log import ResultLog
 from search.retention import CheckpointPruner
 from search.scheduler import SCHEDULERS, StopRecord, tune_domain
 from search.spec import ExperimentSpec, write_spec
@@ -177,7 +178,7 @@ def callbacks(experiment: Experiment) -> list[tune.Callback]:
     progress = ProgressPrinter(
         spec.metric, spec.mode, spec.scheduler.max_t, spec.describe().shown, experiment.stops
     )
-    return [SnapshotFollower(snapshot_actions(experiment)), progress]
+    return [ResultLog(), SnapshotFollower(snapshot_actions(experiment)), progress]
 
 
 def run_config(experiment: Experiment) -> tune.RunConfig:
@@ -245,17 +246,23 @@ def init_ray(address: str | None) -> None:
         ray.init(num_cpus=os.cpu_count(), runtime_env=runtime_env, log_to_driver=False)
 
 
-def check_resources(spec: ExperimentSpec) -> None:
-    """A trial must fit on one node of the cluster, or Tune would wait for ever."""
-    per_node = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
+def check_resources(spec: ExperimentSpec, per_node: list[dict[str, float]], where: str) -> None:
+    """A trial must fit on one node, or Tune would wait for ever."""
     for name, asked in (("CPU", spec.resources.cpu), ("GPU", spec.resources.gpu)):
         largest = max((resources.get(name, 0.0) for resources in per_node), default=0.0)
         if asked > 0 and largest + 1e-9 < asked:
             have = f"{largest:g}" if largest else "no"
             raise ValueError(
-                f"resources.{name.lower()} = {asked:g} per trial, but the largest node of the "
-                f"Ray cluster has {have} {name}; ask for at most {math.floor(largest * 4) / 4:g}"
+                f"resources.{name.lower()} = {asked:g} per trial, but {where} has {have} "
+                f"{name}; ask for at most {math.floor(largest * 4) / 4:g}"
             )
+
+
+def local_resources() -> dict[str, float]:
+    """What a local Ray started by `init_ray` will have."""
+    import torch
+
+    return {"CPU": float(os.cpu_count() or 1), "GPU": float(torch.cuda.device_count())}
 
 
 def new_experiment(spec: ExperimentSpec) -> Experiment:
@@ -265,9 +272,13 @@ def new_experiment(spec: ExperimentSpec) -> Experiment:
 
 
 def start(spec: ExperimentSpec, address: str | None) -> None:
-    """Ray up, and the spec's resources checked against it, before anything is written."""
+    """Ray up, and the spec's resources checked against it, before anything is written
+    (for a local Ray, before it starts)."""
+    if address is None and not ray.is_initialized():
+        check_resources(spec, [local_resources()], "this machine")
     init_ray(address)
-    check_resources(spec)
+    alive = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
+    check_resources(spec, alive, "the largest node of the Ray cluster")
 
 
 def run(experiment: Experiment, resume: bool = False) -> tune.ResultGrid:

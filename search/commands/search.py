@@ -97,17 +97,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         spec = load_spec(study=args.study, path=args.spec, overrides=overrides(args))
     from search import preflight
+    from search.optuna_store import check_reachable
 
     print(plan(spec), flush=True)
+    if spec.study_store:
+        check_reachable(spec.study_store)
     preflight.check(spec)
-    from search import tuner
+    from search import leftovers, tuner
 
+    if args.resume:
+        ended = leftovers.end_leftovers(args.resume)
+        if ended:
+            print(f"ended the Ray processes a killed run left behind: {ended}", flush=True)
     tuner.start(spec, args.address)
     if args.resume:
         experiment = tuner.Experiment(spec, args.resume.resolve())
     else:
         experiment = tuner.new_experiment(spec)
     print(f"experiment dir: {experiment.directory}\nstudy store: {experiment.store}", flush=True)
+    processes = leftovers.record(experiment.directory)
+    if processes:
+        listed = ", ".join(f"{role} {pid}" for role, pid in processes.items())
+        print(f"local Ray processes (PIDs): {listed}", flush=True)
     results = tuner.run(experiment, resume=bool(args.resume))
     report_best(results, spec, experiment.directory)
     if args.report:

@@ -40,3 +40,18 @@ def test_dashboard_api_lists_the_study_and_its_trials(tiny_experiment):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def test_the_dashboard_binds_loopback_unless_told_and_then_warns(
+    tiny_experiment, monkeypatch, capsys
+):
+    from search.cli import main
+
+    served = []
+    monkeypatch.setattr(
+        optuna_dashboard, "run_server", lambda storage, host, port: served.append(host)
+    )
+    assert main(["dashboard", str(tiny_experiment[0])]) == 0
+    assert served == ["127.0.0.1"] and "warning" not in capsys.readouterr().err
+    assert main(["dashboard", str(tiny_experiment[0]), "--host", "0.0.0.0"]) == 0
+    assert served[-1] == "0.0.0.0" and "no authentication" in capsys.readouterr().err

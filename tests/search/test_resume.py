@@ -1,6 +1,8 @@
-"""Kill a running search hard (SIGKILL of the driver), resume it, and find every trial
-finished once, none lost, and the study store consistent."""
+"""Kill a running search hard (SIGKILL of the driver, through the real CLI, with the local
+Ray it started), resume it, and find every trial finished once, none lost, the study store
+consistent, and the Ray processes the killed driver left behind ended by their PIDs."""
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +15,7 @@ from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
 from analysis.load import load_experiment
+from search.leftovers import start_time
 from tests.conftest import ROOT, write_spec
 
 GANTUNE = [sys.executable, "-m", "search.cli"]
@@ -43,7 +46,13 @@ def interrupt(driver: subprocess.Popen, tmp_path: Path) -> None:
         driver.wait(timeout=30)
 
 
-def test_resume_after_the_driver_is_killed(ray_address, tmp_path):
+def recorded_pids(directory: Path) -> list[int]:
+    from search.leftovers import FILE
+
+    return [row["pid"] for row in json.loads((directory / FILE).read_text())["processes"]]
+
+
+def test_resume_after_the_driver_is_killed(tmp_path):
     spec = write_spec(
         tmp_path,
         name="resume",
@@ -55,7 +64,7 @@ def test_resume_after_the_driver_is_killed(ray_address, tmp_path):
     env = os.environ | {"PYTHONUNBUFFERED": "1"}
     with open(tmp_path / "first.log", "w") as log:
         driver = subprocess.Popen(
-            [*GANTUNE, "search", "--spec", str(spec), "--address", ray_address],
+            [*GANTUNE, "search", "--spec", str(spec)],  # its own local Ray
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -68,9 +77,11 @@ def test_resume_after_the_driver_is_killed(ray_address, tmp_path):
         t.trial_id for t in ExperimentAnalysis(str(directory)).trials if t.status == "TERMINATED"
     }
     assert len(finished_before) < 5, "the search ended before it could be interrupted"
+    left_behind = [pid for pid in recorded_pids(directory) if start_time(pid) is not None]
+    assert left_behind, "a SIGKILLed driver leaves its local Ray running"
 
     resumed = subprocess.run(
-        [*GANTUNE, "search", "--resume", str(directory), "--address", ray_address],
+        [*GANTUNE, "search", "--resume", str(directory)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -79,6 +90,8 @@ def test_resume_after_the_driver_is_killed(ray_address, tmp_path):
     )
     output = resumed.stdout[-3000:] + resumed.stderr[-3000:]  # shown if an assertion fails
     assert resumed.returncode == 0, output
+    assert "ended the Ray processes a killed run left behind" in resumed.stdout, output
+    assert all(start_time(pid) is None for pid in left_behind), output
 
     trials = ExperimentAnalysis(str(directory)).trials
     ids = [t.trial_id for t in trials]

@@ -35,3 +35,13 @@ def test_restore_point_is_read_from_the_pickled_manager():
     }
     assert restore_point(pickled) == "checkpoint_000003"
     assert restore_point(None) is None
+
+
+def test_an_ended_trial_keeps_one_checkpoint(tmp_path):
+    from tests.search.fabricate import trial, write_experiment
+
+    write_experiment(tmp_path, [trial("a", "TERMINATED", [3.0, 2.0, 1.0])])
+    for index in range(3):
+        (tmp_path / "trial_a" / f"checkpoint_{index:06d}").mkdir()
+    assert CheckpointPruner(tmp_path).prune() == 2
+    assert [p.name for p in (tmp_path / "trial_a").glob("checkpoint_*")] == ["checkpoint_000002"]

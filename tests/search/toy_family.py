@@ -8,6 +8,7 @@ too; `test_toy_family.py` searches it end to end through a spec's `plugins` key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -28,6 +29,10 @@ class ToyConfig:
     step: float = 0.05
     target: float = 3.0
     noise: float = 0.01  # gradient noise, from the trainer's own generator
+    # A planned, passing failure (reliability drills): once this many images are trained,
+    # raise, unless the marker file exists; the failure creates it.
+    fail_marker: str = ""
+    fail_after_images: int = 0
 
     def __post_init__(self) -> None:
         check_choice("valley", self.valley, list(VALLEYS))
@@ -47,6 +52,10 @@ class ToyTrainer:
         return self.images_seen / 1000
 
     def train(self, images: int) -> dict[str, float]:
+        marker = Path(self.config.fail_marker) if self.config.fail_marker else None
+        if marker and self.images_seen >= self.config.fail_after_images and not marker.exists():
+            marker.write_text("failed once\n")
+            raise RuntimeError("a planned failure of the toy family")
         for _ in range(max(1, images // 10)):
             noise = self.config.noise * torch.randn((), generator=self.generator)
             self.x = self.x - self.config.step * (2 * self.curvature * (self.x - 3.0) + noise)

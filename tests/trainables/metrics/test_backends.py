@@ -71,3 +71,21 @@ def test_unknown_backend_lists_the_valid_ones():
     ):
         get_backend("vgg")
     assert "inception" in BACKENDS
+
+
+def test_inception_identity_is_a_digest_of_the_weights(tmp_path, monkeypatch):
+    import importlib
+    import os
+
+    fid_module = importlib.import_module("trainables.metrics.fid")
+
+    path = tmp_path / "pt_inception-2015-12-05-6726825d.pth"
+    path.write_bytes(b"a" * 1000)
+    first = InceptionBackend(path).identity()
+    path.write_bytes(b"b" * 1000)  # other weights, same name and size
+    os.utime(path, ns=(1, 1))
+    second = InceptionBackend(path).identity()
+    assert first != second and len(second) == 64
+    monkeypatch.setattr(fid_module, "get_backend", lambda name: InceptionBackend(path))
+    key = fid_module.cache_key("fashion-mnist", "test", "inception", 299, {})
+    assert second[:12] in key and first[:12] not in key
