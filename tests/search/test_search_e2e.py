@@ -56,23 +56,23 @@ def test_progress_and_summary_are_printed(tiny_experiment):
 
 
 def test_quarter_gpu_trials_run_four_at_once(ray_address, tmp_path, capsys):
-    # 8 trials of half a CPU and a quarter GPU on 4 CPUs and 1 (logical) GPU: the GPU
+    # 6 trials of half a CPU and a quarter GPU on 4 CPUs and 1 (logical) GPU: the GPU
     # is the limit, so at most and at least four run together.
     spec = write_spec(
         tmp_path,
         name="gpu",
-        num_samples=8,
-        max_concurrent_trials=8,
+        num_samples=6,
+        max_concurrent_trials=6,
         resources={"cpu": 0.5, "gpu": 0.25},
-        scheduler={"kind": "fifo", "max_t": 3},
-        images_per_iter=1024,
+        scheduler={"kind": "fifo", "max_t": 2},
+        images_per_iter=2048,
     )
     assert main(["search", "--spec", str(spec)]) == 0
     output = capsys.readouterr().out
     running = [int(n) for n in re.findall(r"; (\d+) running", output)]
     assert max(running) == 4
     trials = ExperimentAnalysis(str(experiment_dir(output))).trials
-    assert len(trials) == 8 and all(t.status == "TERMINATED" for t in trials)
+    assert len(trials) == 6 and all(t.status == "TERMINATED" for t in trials)
 
 
 def test_pbt_runs_without_a_search_algorithm_and_mirrors_its_trials(ray_address, tmp_path, capsys):
@@ -80,11 +80,11 @@ def test_pbt_runs_without_a_search_algorithm_and_mirrors_its_trials(ray_address,
         tmp_path,
         name="pbt",
         strata=["ns"],
-        num_samples=4,
-        scheduler={"kind": "pbt", "max_t": 3, "perturbation_interval": 1},
-        images_per_iter=512,
+        num_samples=3,
+        scheduler={"kind": "pbt", "max_t": 2, "perturbation_interval": 1},
+        images_per_iter=256,
     )
     assert main(["search", "--spec", str(spec)]) == 0
     directory = experiment_dir(capsys.readouterr().out)
     study = optuna.load_study(study_name="pbt", storage=f"sqlite:///{directory / 'study.db'}")
-    assert len(study.trials) == 4 and all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert len(study.trials) == 3 and all(t.state == TrialState.COMPLETE for t in study.trials)

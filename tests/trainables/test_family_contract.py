@@ -89,10 +89,10 @@ def test_a_few_iterations_report_the_metric(name, tmp_path):
 def test_restore_in_a_new_process_is_bit_exact(name, tmp_path):
     config = tiny_config(name) | {"max_iterations": 3}
     interrupted, straight = tmp_path / "interrupted", tmp_path / "straight"
-    run_in_new_process(config, interrupted, pause_after=2)  # as if killed after iteration 2
+    run_local(config, interrupted, cpus=1, pause_after=2)  # as if killed after iteration 2
     assert not (interrupted / "checkpoint_000003").exists()
-    run_in_new_process(config, interrupted)  # resumes at iteration 2
-    run_in_new_process(config, straight)
+    run_in_new_process(config, interrupted)  # resumes at iteration 2, in a new process
+    run_local(config, straight, cpus=1)
     resumed, uninterrupted = (read_state(d / "checkpoint_000003") for d in (interrupted, straight))
     assert_same(resumed["trainer"], uninterrupted["trainer"], "trainer")
     assert torch.equal(resumed["rng"], uninterrupted["rng"])

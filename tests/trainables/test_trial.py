@@ -43,7 +43,13 @@ def run_in_new_process(config: dict, directory) -> None:
     )
 
 
-@pytest.mark.parametrize("name", CHECKPOINT_CONFIGS)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow) if index else name
+        for index, name in enumerate(CHECKPOINT_CONFIGS)
+    ],
+)
 def test_restore_in_a_new_process_is_bit_exact(name, tmp_path):
     config = CHECKPOINT_CONFIGS[name] | SMALL
     interrupted, straight = tmp_path / "interrupted", tmp_path / "straight"

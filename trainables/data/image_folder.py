@@ -7,12 +7,24 @@
   files (the fashion-product-images layout: `id,gender,masterCategory,...`); labels are
   a pandas DataFrame of the CSV rows, aligned with the images.
 Images are letterboxed (aspect kept, padded with their corner colour) and resized to
-`size` x `size`; `channels` is 3 (RGB) or 1 (gray). Unreadable files are reported by name.
+`size` x `size`; `channels` is 3 (RGB) or 1 (gray). A folder without a test split keeps
+one image in 20 (`test_share`, chosen by a hash of the file name, so always the same
+ones) for testing.
+
+Real folders are messy: CSV lines with stray commas, rows whose image is missing,
+unreadable images. The whole folder is read first; then either one error lists every
+problem by file and line (the default), or, with `on_bad=skip`, the bad entries are left
+out and a message says how many and which. Nothing is dropped without a word.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,22 +34,43 @@ from PIL import Image, UnidentifiedImageError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 CYCLEGAN_DIRS = {"train": ("trainA", "trainB"), "test": ("testA", "testB")}
+ON_BAD = ("refuse", "skip")
+SPLITS = ("train", "test")
 
 
 class ImageFolderError(ValueError):
     """A folder that cannot be read as the layout asked for."""
 
 
-def image_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+@dataclass
+class Problems:
+    """What is wrong in a folder, each with where it is."""
+
+    found: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # stray files: said, not refused
+
+    def settle(self, root: Path, on_bad: str) -> None:
+        if not self.found:
+            return
+        listing = "\n".join(f"  - {problem}" for problem in self.found)
+        if on_bad == "refuse":
+            raise ImageFolderError(
+                f"{root}: {len(self.found)} problem(s); fix them, or pass on_bad=skip to "
+                f"leave those entries out:\n{listing}"
+            )
+        print(f"{root}: skipped {len(self.found)} bad entr(ies):\n{listing}", file=sys.stderr)
+
+
+def image_files(directory: Path, problems: Problems) -> list[Path]:
+    files = sorted(p for p in directory.iterdir() if p.is_file())
+    for stray in (p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES):
+        problems.ignored.append(f"{stray}: not an image file (ignored)")
+    return [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
 
 
 def read_image(path: Path, size: int, channels: int) -> np.ndarray:
-    try:
-        with Image.open(path) as opened:
-            picture = opened.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise ImageFolderError(f"cannot read image file {path}: {error}") from error
+    with Image.open(path) as opened:
+        picture = opened.convert("RGB")
     width, height = picture.size
     side = max(width, height)
     square = Image.new("RGB", (side, side), picture.getpixel((0, 0)))
@@ -49,57 +82,133 @@ def read_image(path: Path, size: int, channels: int) -> np.ndarray:
     return array[None] if channels == 1 else array.transpose(2, 0, 1)
 
 
-def read_images(paths: list[Path], size: int, channels: int) -> torch.Tensor:
-    if not paths:
-        raise ImageFolderError("no image files found")
-    return torch.from_numpy(np.stack([read_image(p, size, channels) for p in paths]))
+def read_images(
+    paths: list[Path], size: int, channels: int, problems: Problems
+) -> tuple[torch.Tensor, list[int]]:
+    """The readable images, and the positions (in `paths`) they came from."""
+    arrays, kept = [], []
+    for index, path in enumerate(paths):
+        try:
+            arrays.append(read_image(path, size, channels))
+            kept.append(index)
+        except (UnidentifiedImageError, OSError, ValueError) as error:
+            problems.found.append(f"{path}: cannot read the image ({error})")
+    empty = torch.empty((0, channels, size, size), dtype=torch.uint8)
+    return (torch.from_numpy(np.stack(arrays)) if arrays else empty), kept
 
 
-def load_cyclegan(root: Path, split: str, size: int, channels: int):
+def held_out(name: str, share: float) -> bool:
+    return zlib.crc32(name.encode()) % 10000 < share * 10000
+
+
+def choose_split(paths: list[Path], split: str, share: float) -> list[Path]:
+    """A folder without its own test split: the test images are a stable hashed share."""
+    if share <= 0:
+        return paths
+    return [p for p in paths if held_out(p.name, share) == (split == "test")]
+
+
+@dataclass(frozen=True)
+class Request:
+    root: Path
+    split: str
+    size: int
+    channels: int
+    test_share: float
+    problems: Problems
+
+
+def load_cyclegan(request: Request, csv_name: str):
     paths, domains = [], []
-    for domain, name in enumerate(CYCLEGAN_DIRS[split]):
-        directory = root / name
+    for domain, name in enumerate(CYCLEGAN_DIRS[request.split]):
+        directory = request.root / name
         if not directory.is_dir():
-            raise ImageFolderError(f"{root} has no {name}/ folder (CycleGAN layout)")
-        found = image_files(directory)
+            raise ImageFolderError(f"{request.root} has no {name}/ folder (CycleGAN layout)")
+        found = image_files(directory, request.problems)
         paths += found
         domains += [domain] * len(found)
-    return read_images(paths, size, channels), torch.tensor(domains, dtype=torch.int64)
+    images, kept = read_images(paths, request.size, request.channels, request.problems)
+    return images, torch.tensor([domains[i] for i in kept], dtype=torch.int64)
 
 
-def load_classes(root: Path, split: str, size: int, channels: int):
-    base = root / split if (root / "train").is_dir() else root
-    if base == root and split != "train":
-        raise ImageFolderError(f"{root} has no {split}/ folder; a plain class layout is train only")
+def load_classes(request: Request, csv_name: str):
+    root = request.root
+    own_split = (root / "train").is_dir()
+    base = root / request.split if own_split else root
+    if own_split and not base.is_dir():
+        raise ImageFolderError(f"{root} has no {request.split}/ folder")
     classes = sorted(p.name for p in base.iterdir() if p.is_dir())
     if not classes:
-        raise ImageFolderError(f"{base} has no class sub-folders")
+        raise ImageFolderError(f"{base} has no class sub-folders (one folder per class)")
     paths, labels = [], []
     for index, name in enumerate(classes):
-        found = image_files(base / name)
+        found = image_files(base / name, request.problems)
+        if not own_split:
+            found = choose_split(found, request.split, request.test_share)
         paths += found
         labels += [index] * len(found)
-    return read_images(paths, size, channels), torch.tensor(labels, dtype=torch.int64)
+    images, kept = read_images(paths, request.size, request.channels, request.problems)
+    return images, torch.tensor([labels[i] for i in kept], dtype=torch.int64)
 
 
-def load_attributes(root: Path, split: str, size: int, channels: int, csv: str = "styles.csv"):
-    if split != "train":
-        raise ImageFolderError("the attributes layout has one split: train")
-    table_path = root / csv
-    images_dir = root / "images"
+def read_table(path: Path, problems: Problems) -> pd.DataFrame:
+    """The attributes CSV; a line with the wrong number of fields is a problem (by line)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header or "id" not in header:
+        raise ImageFolderError(f"{path} has no 'id' column")
+    rows = []
+    for row in reader:
+        if not row:
+            continue
+        if len(row) != len(header):
+            problems.found.append(
+                f"{path}, line {reader.line_num}: {len(row)} fields, the header has "
+                f"{len(header)} ({','.join(row)[:80]})"
+            )
+            continue
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=header)
+    return table.apply(numeric_if_possible)
+
+
+def numeric_if_possible(column: pd.Series) -> pd.Series:
+    try:
+        return pd.to_numeric(column)
+    except (ValueError, TypeError):
+        return column
+
+
+def load_attributes(request: Request, csv_name: str):
+    root, problems = request.root, request.problems
+    table_path, images_dir = root / csv_name, root / "images"
     if not table_path.is_file() or not images_dir.is_dir():
-        raise ImageFolderError(f"{root} needs {csv} and an images/ folder (attributes layout)")
-    table = pd.read_csv(table_path, on_bad_lines="skip")
-    if "id" not in table.columns:
-        raise ImageFolderError(f"{table_path} has no 'id' column")
-    by_stem = {p.stem: p for p in image_files(images_dir)}
-    present = table["id"].astype(str).isin(by_stem)
-    table = table[present].reset_index(drop=True)
+        raise ImageFolderError(f"{root} needs {csv_name} and an images/ folder (attributes layout)")
+    table = read_table(table_path, problems)
+    by_stem = {p.stem: p for p in image_files(images_dir, problems)}
+    keys = table["id"].astype(str)
+    missing = ~keys.isin(by_stem)
+    for position in np.flatnonzero(missing.to_numpy()):
+        problems.found.append(f"{table_path}, row id {keys.iloc[position]}: no image in images/")
+    unused = set(by_stem) - set(keys)
+    if unused:
+        problems.ignored.append(f"{len(unused)} image(s) in images/ with no row in {csv_name}")
+    table = table[~missing]
+    if request.test_share > 0:
+        table = table[
+            [
+                held_out(k, request.test_share) == (request.split == "test")
+                for k in table["id"].astype(str)
+            ]
+        ]
+    table = table.reset_index(drop=True)
     paths = [by_stem[str(key)] for key in table["id"]]
-    return read_images(paths, size, channels), table
+    images, kept = read_images(paths, request.size, request.channels, problems)
+    return images, table.iloc[kept].reset_index(drop=True)
 
 
-LAYOUTS: dict[str, Callable[..., tuple[torch.Tensor, torch.Tensor | pd.DataFrame]]] = {
+LAYOUTS: dict[str, Callable[[Request, str], tuple[torch.Tensor, torch.Tensor | pd.DataFrame]]] = {
     "cyclegan": load_cyclegan,
     "classes": load_classes,
     "attributes": load_attributes,
@@ -121,6 +230,8 @@ def load(
     size: int = 64,
     channels: int = 3,
     csv: str = "styles.csv",
+    test_share: float = 0.05,
+    on_bad: str = "refuse",
 ) -> tuple[torch.Tensor, torch.Tensor | pd.DataFrame]:
     """uint8 N x channels x size x size and labels as the layout documents."""
     if root is None:
@@ -130,13 +241,22 @@ def load(
         raise ImageFolderError(f"image folder {folder} does not exist")
     if channels not in (1, 3):
         raise ImageFolderError(f"channels must be 1 or 3, not {channels}")
+    if on_bad not in ON_BAD:
+        raise ImageFolderError(f"unknown on_bad {on_bad!r}; valid choices: {', '.join(ON_BAD)}")
+    if split not in SPLITS:
+        raise ImageFolderError(f"unknown split {split!r}; valid choices: train, test")
+    if not 0 <= test_share < 1:
+        raise ImageFolderError(f"test_share must be in [0, 1), not {test_share}")
     chosen = detect_layout(folder) if layout == "auto" else layout
     if chosen not in LAYOUTS:
         raise ImageFolderError(
             f"unknown layout {layout!r}; valid choices: auto, {', '.join(LAYOUTS)}"
         )
-    if chosen == "attributes":
-        return load_attributes(folder, split, size, channels, csv=csv)
-    if split not in ("train", "test"):
-        raise ImageFolderError(f"unknown split {split!r}; valid choices: train, test")
-    return LAYOUTS[chosen](folder, split, size, channels)
+    problems = Problems()
+    request = Request(folder, split, size, channels, test_share, problems)
+    images, labels = LAYOUTS[chosen](request, csv)
+    problems.settle(folder, on_bad)
+    if len(images) == 0:
+        hint = " (set test_share above 0, or add a test folder)" if split == "test" else ""
+        raise ImageFolderError(f"no {split} images found in {folder}{hint}")
+    return images, labels

@@ -54,7 +54,7 @@ class GanConfig:
         check_choice("z_dist", self.z_dist, ["normal", "uniform"])
         if self.fid_backend is not None:
             check_choice("fid_backend", self.fid_backend, BACKENDS.names())
-        for name in ("width", "lr_g", "lr_d", "wgan_clip", "gp_lambda", "dragan_lambda"):
+        for name in ("width", "lr_d", "lr_g", "wgan_clip", "gp_lambda", "dragan_lambda"):
             check_range(name, getattr(self, name), low=1e-12)
         for name in ("z_dim", "batch_size", "n_disc", "ae_code_dim"):
             check_range(name, getattr(self, name), low=1)

@@ -14,13 +14,50 @@ from tests.conftest import SHARED_DATA
 from trainables import data
 from trainables.data import fashion_mnist, npm_package
 
-# sha256 of ../shared/data/fashion_mnist.npz, as its README states.
-SHARED_SHA256 = "756027fa43e38cfe69ff42f1c29864d42708baa121c11d623f05dd119b1704e5"
+# Digests of the official release (the four IDX files, as keras and torchvision read them):
+# every array in order; the labels alone, in order; and the set of (label, image) rows of
+# each split, order aside (what the npm package gives when the label files are absent).
+OFFICIAL_ARRAYS = "38e79510e013679d9fa10c51d16fab9c9ec394cacf00bbdfa31c8ad1d1aacd2b"
+OFFICIAL_LABELS = "8ab940a680640f36c0bf1d2549cb2f3b3d4068c12547116cc7b1161b1d26663d"
+OFFICIAL_ROWS = "b474ab777e959626feb1c0587e247b0efc0c154065e502956e21ca155043fe98"
 
 
-def test_shared_file_checksum():
-    digest = hashlib.sha256((SHARED_DATA / "fashion_mnist.npz").read_bytes()).hexdigest()
-    assert digest == SHARED_SHA256
+def arrays_digest(arrays) -> str:
+    digest = hashlib.sha256()
+    for key in ("x_train", "y_train", "x_test", "y_test"):
+        digest.update(np.ascontiguousarray(arrays[key]).tobytes())
+    return digest.hexdigest()
+
+
+def labels_digest(arrays) -> str:
+    return hashlib.sha256(arrays["y_train"].tobytes() + arrays["y_test"].tobytes()).hexdigest()
+
+
+def rows_digest(arrays) -> str:
+    digest = hashlib.sha256()
+    for split in ("train", "test"):
+        images = arrays[f"x_{split}"].reshape(len(arrays[f"x_{split}"]), -1)
+        rows = np.concatenate([arrays[f"y_{split}"][:, None], images], axis=1)
+        digest.update(rows[np.lexsort(rows.T[::-1])].tobytes())
+    return digest.hexdigest()
+
+
+def loaded_arrays():
+    arrays = {}
+    for split in ("train", "test"):
+        images, labels = data.load("fashion-mnist", split=split)
+        arrays[f"x_{split}"] = images[:, 0].numpy()
+        arrays[f"y_{split}"] = labels.numpy().astype(np.uint8)
+    return arrays
+
+
+def test_the_data_is_the_official_release():
+    """Whichever source the data came from (cache, torchvision, npm): the same rows; and
+    in the official order whenever the official label order was at hand."""
+    arrays = loaded_arrays()
+    assert rows_digest(arrays) == OFFICIAL_ROWS
+    if labels_digest(arrays) == OFFICIAL_LABELS:
+        assert arrays_digest(arrays) == OFFICIAL_ARRAYS
 
 
 @pytest.mark.parametrize(
@@ -33,7 +70,7 @@ def test_split_sizes_and_balance(split, total, per_class):
     assert labels.bincount(minlength=10).tolist() == [per_class] * 10
 
 
-def test_pixel_mean_matches_the_shared_readme():
+def test_pixel_mean_is_the_published_one():
     images, _ = data.load("fashion-mnist", split="train")
     assert images.float().div(255).mean().item() == pytest.approx(0.28611, abs=1e-5)
 
@@ -100,8 +137,10 @@ def test_every_source_unavailable_names_each_one(tmp_path, monkeypatch):
 
 
 def test_first_success_is_cached_atomically(tmp_path):
+    explicit = tmp_path / "mine.npz"
+    np.savez(explicit, **loaded_arrays())
     cache = tmp_path / "cache" / "fashion_mnist.npz"
-    sources = fashion_mnist.Sources(npz=SHARED_DATA / "fashion_mnist.npz", cache=cache)
+    sources = fashion_mnist.Sources(npz=explicit, cache=cache)
     _, name = sources.obtain()
     assert name.startswith("explicit file") and cache.is_file()
     assert not list(cache.parent.glob("*.tmp"))
@@ -110,9 +149,10 @@ def test_first_success_is_cached_atomically(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="needs the npm client")
-def test_real_npm_package_reproduces_the_shared_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("GANTUNE_FASHION_MNIST_LABELS", str(SHARED_DATA))
+def test_real_npm_package_gives_the_official_rows(tmp_path, monkeypatch):
+    labels = SHARED_DATA if (SHARED_DATA / "t10k-labels-idx1-ubyte.gz").is_file() else tmp_path
+    monkeypatch.setenv("GANTUNE_FASHION_MNIST_LABELS", str(labels))
     arrays = fashion_mnist.Sources(cache=tmp_path / "fm.npz").from_npm()
-    with np.load(SHARED_DATA / "fashion_mnist.npz") as shared:
-        for key in shared.files:
-            assert np.array_equal(arrays[key], shared[key]), key
+    assert rows_digest(arrays) == OFFICIAL_ROWS
+    if labels == SHARED_DATA:  # with the official label files, byte for byte the release
+        assert arrays_digest(arrays) == OFFICIAL_ARRAYS

@@ -1,0 +1,86 @@
+"""A real PostgreSQL study store (the server `.ci/postgres start` runs; these tests need
+its URL in $GANTUNE_TEST_POSTGRES): a study mirrors into it, two studies write to one
+database at once, and optuna-dashboard reads them."""
+
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from wsgiref.simple_server import make_server
+
+import optuna
+import optuna_dashboard
+import pytest
+from optuna.trial import TrialState
+
+from analysis.experiment import open_storage
+from tests.conftest import ROOT, write_spec
+from tests.search.test_dashboard import QuietHandler, get_json
+
+URL = os.environ.get("GANTUNE_TEST_POSTGRES", "")
+pytestmark = pytest.mark.skipif(
+    not URL, reason='needs a PostgreSQL server: eval "$(.ci/postgres start)"'
+)
+TOY = {
+    "family": "toy",
+    "preset": "toy-basic",
+    "strata": [],
+    "plugins": ["tests.search.toy_family"],
+    "images_per_iter": 100,
+    "eval_samples": 10,
+    "fixed": {},
+    "num_samples": 6,
+    "scheduler": {"kind": "asha", "max_t": 3, "grace_period": 1, "reduction_factor": 2},
+}
+
+
+def run_search(spec, ray_address) -> subprocess.Popen:
+    command = [sys.executable, "-m", "search.cli", "search", "--spec", str(spec)]
+    return subprocess.Popen(
+        [*command, "--address", ray_address, "--study-store", URL],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_two_studies_write_to_one_database_at_once_and_the_dashboard_reads_them(
+    ray_address, tmp_path
+):
+    names = [f"pg-{uuid.uuid4().hex[:8]}-{i}" for i in range(2)]
+    specs = [write_spec(tmp_path, name=name, **TOY) for name in names]
+    drivers = [run_search(spec, ray_address) for spec in specs]  # at the same time
+    for driver in drivers:
+        output, _ = driver.communicate(timeout=300)
+        assert driver.returncode == 0, output[-3000:]
+    for name in names:
+        study = optuna.load_study(study_name=name, storage=URL)
+        assert len(study.trials) == 6
+        assert {t.state for t in study.trials} <= {TrialState.COMPLETE, TrialState.PRUNED}
+        assert all(t.intermediate_values for t in study.trials)
+    app = optuna_dashboard.wsgi(open_storage(URL))
+    server = make_server("127.0.0.1", 0, app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        listed = {s["study_name"]: s for s in get_json(f"{base}/api/studies")["study_summaries"]}
+        for name in names:
+            detail = get_json(f"{base}/api/studies/{listed[name]['study_id']}")
+            assert len(detail["trials"]) == 6
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_an_unreachable_store_is_refused_before_anything_starts(tmp_path, capsys):
+    from search.cli import main
+
+    spec = write_spec(tmp_path, name="nowhere", **TOY)
+    dead = "postgresql://gantune@127.0.0.1:9/gantune"  # nothing listens on port 9
+    assert main(["search", "--spec", str(spec), "--study-store", dead]) == 2
+    error = capsys.readouterr().err
+    assert "study store postgresql://gantune@127.0.0.1:9/gantune cannot be opened" in error
+    assert not (tmp_path / "results").exists()
