@@ -15,6 +15,7 @@ COMMANDS = {
     "classifier": "search.commands.classifier",
     "train": "search.commands.train",
     "generate": "search.commands.generate",
+    "translate": "search.commands.translate",
     "families": "search.commands.families",
     "search": "search.commands.search",
     "dashboard": "search.commands.dashboard",

@@ -1,12 +1,14 @@
-"""Adversarial losses on discriminator scores (logits or critic values), for any family.
+"""Adversarial losses on discriminator scores (logits or critic values), for any family:
+the discriminator's term on real scores, its term on fake scores, and the generator's.
 
-    mm      D: -log σ(s_r) - log(1-σ(s_f))      G: log(1-σ(s_f))    (Goodfellow 2014)
-    ns      D: as mm                             G: -log σ(s_f)
-    lsgan   D: ½[(s_r-1)² + s_f²]                G: (s_f-1)²         (Mao 2017; as CycleGAN)
-    hinge   D: max(0,1-s_r) + max(0,1+s_f)       G: -s_f             (Lim & Ye 2017)
-    wgan    D: s_f - s_r                         G: -s_f             (Arjovsky 2017)
+    mm      real: -log σ(s)      fake: -log(1-σ(s))    G: log(1-σ(s))   (Goodfellow 2014)
+    ns      as mm                                      G: -log σ(s)
+    lsgan   real: (s-1)²         fake: s²              G: (s-1)²        (Mao 2017)
+    hinge   real: max(0,1-s)     fake: max(0,1+s)      G: -s            (Lim & Ye 2017)
+    wgan    real: -s             fake: s               G: -s            (Arjovsky 2017)
 
-Scores may be any shape (a PatchGAN's map); every term is a mean over all elements.
+Every term is a mean over all elements, so scores may be any shape (a PatchGAN's map).
+Families choose their scaling: Mao's LSGAN halves both sides; CycleGAN halves D's sum.
 """
 
 from __future__ import annotations
@@ -19,27 +21,40 @@ import torch.nn.functional as F
 
 from trainables.registry import Registry
 
+Term = Callable[[torch.Tensor], torch.Tensor]
+
 
 @dataclass(frozen=True)
 class Adversarial:
-    d: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (real scores, fake scores)
-    g: Callable[[torch.Tensor], torch.Tensor]  # (scores of fakes) -> generator loss
+    real: Term  # D's loss on the scores of real images
+    fake: Term  # D's loss on the scores of generated images
+    g: Term  # G's loss on the scores of generated images
+
+    def d(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        return self.real(real) + self.fake(fake)
 
 
-def logistic_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    return F.softplus(-real).mean() + F.softplus(fake).mean()
-
-
-def least_squares_d(real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    return 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake**2).mean()
+def softplus_mean(sign: float) -> Term:
+    return lambda scores: F.softplus(sign * scores).mean()
 
 
 ADVERSARIAL: Registry[Adversarial] = Registry("adversarial loss")
-ADVERSARIAL.register("mm", Adversarial(logistic_d, lambda fake: -F.softplus(fake).mean()))
-ADVERSARIAL.register("ns", Adversarial(logistic_d, lambda fake: F.softplus(-fake).mean()))
-ADVERSARIAL.register("lsgan", Adversarial(least_squares_d, lambda fake: ((fake - 1) ** 2).mean()))
+ADVERSARIAL.register(
+    "mm", Adversarial(softplus_mean(-1), softplus_mean(1), lambda s: -F.softplus(s).mean())
+)
+ADVERSARIAL.register("ns", Adversarial(softplus_mean(-1), softplus_mean(1), softplus_mean(-1)))
+ADVERSARIAL.register(
+    "lsgan",
+    Adversarial(
+        lambda s: ((s - 1) ** 2).mean(), lambda s: (s**2).mean(), lambda s: ((s - 1) ** 2).mean()
+    ),
+)
 ADVERSARIAL.register(
     "hinge",
-    Adversarial(lambda r, f: F.relu(1 - r).mean() + F.relu(1 + f).mean(), lambda f: -f.mean()),
+    Adversarial(
+        lambda s: F.relu(1 - s).mean(), lambda s: F.relu(1 + s).mean(), lambda s: -s.mean()
+    ),
 )
-ADVERSARIAL.register("wgan", Adversarial(lambda r, f: f.mean() - r.mean(), lambda f: -f.mean()))
+ADVERSARIAL.register(
+    "wgan", Adversarial(lambda s: -s.mean(), lambda s: s.mean(), lambda s: -s.mean())
+)

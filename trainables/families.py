@@ -23,8 +23,10 @@ from trainables.registry import Registry
 
 PLUGINS_VARIABLE = "GANTUNE_PLUGINS"
 
-# (checkpoint state, request) -> (uint8 images, caption); see trainables.generate
+# (checkpoint state, family config, request) -> (uint8 images, caption)
 Generate = Callable[..., tuple[Any, str]]
+# (checkpoint path, direction, input folder, output folder) -> files written
+Translate = Callable[..., list[Any]]
 
 
 def nothing_to_prepare(config: Any) -> None:
@@ -38,6 +40,9 @@ class Family:
     # Run once in the search driver before any trial: data present, references cached.
     prepare: Callable[[Any], None] = nothing_to_prepare
     generate: Generate | None = None  # `gantune generate` on one of its checkpoints
+    translate: Translate | None = None  # `gantune translate` with one of its checkpoints
+    # What to do with a trained checkpoint, shown after a search ({checkpoint} filled in).
+    hint: str = "gantune generate {checkpoint} -o best.png"
 
 
 FAMILIES: Registry[Family] = Registry("family")

@@ -56,6 +56,19 @@ def resolve_label(label: str | int, names: list[str]) -> int:
     raise ValueError(f"unknown label {label!r}; valid choices: {choices}")
 
 
+def translate(
+    checkpoint: str | Path, direction: str, source: str | Path, destination: str | Path
+) -> list[Path]:
+    """A folder of images translated by the checkpoint's family (a CycleGAN's generator)."""
+    _, resolved = load_checkpoint(checkpoint)
+    if resolved.family.translate is None:
+        raise ValueError(
+            f"{checkpoint} holds a {resolved.settings.family} model, which does not translate; "
+            "`gantune generate` draws from generative models"
+        )
+    return resolved.family.translate(checkpoint, direction, source, destination)
+
+
 @torch.inference_mode()
 def generate(checkpoint: str | Path, request: GenerateRequest) -> tuple[torch.Tensor, str]:
     """uint8 images (N x C x H x W) and a caption naming what was drawn."""

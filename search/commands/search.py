@@ -145,7 +145,10 @@ def report_best(results, spec: ExperimentSpec, directory: Path) -> None:
         shown = {k: v for k, v in best.config.items() if k not in ("dataset_options",)}
         print("  config: " + ", ".join(f"{k}={v}" for k, v in sorted(shown.items())))
         if best.checkpoint is not None:
+            from trainables.families import FAMILIES
+
             print(f"  checkpoint: {best.checkpoint.path}")
-            print(f"  samples: gantune generate {best.checkpoint.path} -o best.png")
+            hint = FAMILIES.get(spec.family).hint.format(checkpoint=best.checkpoint.path)
+            print(f"  use it: {hint}")
     print(f"results: {directory} ({directory_size(directory) / 1e6:.0f} MB on disk)")
     print(f"  gantune report {directory}    gantune dashboard {directory}")

@@ -25,8 +25,36 @@ from trainables.registry import Registry
 Classes = tuple[torch.Tensor, list[str]]
 
 
+@dataclass(frozen=True)
+class Domains:
+    """Two image domains (CycleGAN): which domain each image is in, and where known the
+    item it shows (the same item in both domains: a paired test split) and its class."""
+
+    ids: torch.Tensor  # 0 = domain A, 1 = domain B
+    names: tuple[str, str]
+    items: torch.Tensor | None = None
+    classes: torch.Tensor | None = None
+    class_names: tuple[str, ...] = ()
+
+
 def plain_classes(names: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
     return lambda labels, options: (labels, list(names))
+
+
+def textures_domains(labels: Any, options: dict) -> Domains:
+    return Domains(
+        labels[:, 1], textures.DOMAINS, labels[:, 2], labels[:, 0], fashion_mnist.CLASSES
+    )
+
+
+def folder_domains(labels: Any, options: dict) -> Domains:
+    root = Path(options["root"]).expanduser()
+    if image_folder.detect_layout(root) != "cyclegan" and options.get("layout") != "cyclegan":
+        raise ValueError(
+            f"{root} is not in the CycleGAN layout (trainA/ trainB/ testA/ testB/); "
+            "two domains are needed"
+        )
+    return Domains(labels, ("A", "B"))
 
 
 def folder_classes(labels: Any, options: dict) -> Classes:
@@ -49,6 +77,7 @@ class Dataset:
     groups: Callable[[Any, dict], Classes] | None = None  # for grids; default: classes
     fetch: Callable[..., str] | None = None
     fid_backend: str | None = None  # default FID feature backend
+    domains: Callable[[Any, dict], Domains] | None = None  # for two-domain datasets
 
     def options(self) -> list[str]:
         return [name for name in inspect.signature(self.loader).parameters if name != "split"]
@@ -84,6 +113,7 @@ DATASETS.register(
         groups=lambda labels, options: (labels[:, 1], list(textures.DOMAINS)),
         fetch=textures.fetch,
         fid_backend="leather-denim-cnn",
+        domains=textures_domains,
     ),
 )
 DATASETS.register(
@@ -92,6 +122,7 @@ DATASETS.register(
         "your own images: CycleGAN, class-folder or images+attributes-CSV layout",
         image_folder.load,
         folder_classes,
+        domains=folder_domains,
     ),
 )
 
@@ -116,6 +147,15 @@ def load(name: str, split: str = "train", **options: Any) -> tuple[torch.Tensor,
 def classes(name: str, labels: Any, **options: Any) -> Classes:
     """Class ids per image and the class names, for conditional models and classifiers."""
     return check_options(name, options).classes(labels, options)
+
+
+def domains(name: str, labels: Any, **options: Any) -> Domains:
+    """The two domains of a two-domain dataset (leather-denim, a CycleGAN-layout folder)."""
+    dataset = check_options(name, options)
+    if dataset.domains is None:
+        two = ", ".join(n for n, d in DATASETS.items() if d.domains is not None)
+        raise ValueError(f"dataset {name!r} has no two domains; two-domain datasets: {two}")
+    return dataset.domains(labels, options)
 
 
 def groups(name: str, labels: Any, **options: Any) -> Classes:

@@ -57,10 +57,10 @@ class GanLoss:
     initial_state: dict[str, float] = field(default_factory=dict)
 
 
-def scored_d(name: str) -> DLoss:
+def scored_d(name: str, scale: float = 1.0) -> DLoss:
     """The shared adversarial D loss `name` on the outputs' scores."""
-    loss = ADVERSARIAL.get(name).d
-    return lambda real, fake, ctx: (loss(real.score, fake.score), {})
+    loss = ADVERSARIAL.get(name)
+    return lambda real, fake, ctx: (scale * loss.d(real.score, fake.score), {})
 
 
 def scored_g(name: str, scale: float = 1.0) -> GLoss:
@@ -69,8 +69,8 @@ def scored_g(name: str, scale: float = 1.0) -> GLoss:
 
 
 def wasserstein_d(real: DiscriminatorOutput, fake: DiscriminatorOutput, ctx: LossContext):
-    loss = ADVERSARIAL.get("wgan").d(real.score, fake.score)
-    return loss, {"critic_distance": -loss.detach()}
+    distance = real.score.mean() - fake.score.mean()
+    return -distance, {"critic_distance": distance.detach()}
 
 
 def l1_reconstruction(out: DiscriminatorOutput, images: torch.Tensor) -> torch.Tensor:
@@ -118,7 +118,7 @@ def ebgan_g(fake: DiscriminatorOutput, ctx: LossContext) -> torch.Tensor:
 LOSSES: Registry[GanLoss] = Registry("GAN loss")
 LOSSES.register("mm", GanLoss(scored_d("mm"), scored_g("mm")))
 LOSSES.register("ns", GanLoss(scored_d("ns"), scored_g("ns")))
-LOSSES.register("lsgan", GanLoss(scored_d("lsgan"), scored_g("lsgan", scale=0.5)))  # Mao's ½
+LOSSES.register("lsgan", GanLoss(scored_d("lsgan", 0.5), scored_g("lsgan", 0.5)))  # Mao's ½
 LOSSES.register("wgan", GanLoss(wasserstein_d, scored_g("wgan"), clip_weights=True))
 LOSSES.register("wgan-gp", GanLoss(wasserstein_d, scored_g("wgan"), penalty="gradient-penalty"))
 LOSSES.register("dragan", GanLoss(scored_d("ns"), scored_g("ns"), penalty="dragan"))

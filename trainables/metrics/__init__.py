@@ -5,6 +5,7 @@ from trainables.metrics.fid import (
     fid,
     prepare_fid,
     real_floor,
+    reference_features,
     reference_statistics,
     resolve_backend,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "frechet_distance",
     "prepare_fid",
     "real_floor",
+    "reference_features",
     "reference_statistics",
     "resolve_backend",
 ]

@@ -22,7 +22,7 @@ from trainables.metrics.frechet import GaussianStats
 
 log = logging.getLogger(__name__)
 Reference = tuple[str, str]  # (dataset, split)
-_memo: dict[tuple, GaussianStats] = {}
+_memo: dict[tuple, dict[str, np.ndarray]] = {}
 
 
 def resolve_backend(dataset: str, backend: str | None = None) -> str:
@@ -47,33 +47,81 @@ def cache_key(dataset: str, split: str, backend: str, resolution: int, options: 
     return f"{dataset}{suffix}-{split}-{backend}-{identity}-{resolution}px"
 
 
+def reference_arrays(
+    reference: Reference,
+    backend: str,
+    options: dict[str, Any],
+    device: torch.device | None,
+    domain: int | None,
+    kind: str,
+) -> dict[str, np.ndarray]:
+    """The cached arrays of a dataset split (or one of its two domains): its Gaussian fit
+    (`kind` "stats") or its features ("features"), computed once under a file lock."""
+    dataset, split = reference
+    images, labels = data.load(dataset, split, **options)
+    if domain is not None:
+        images = images[data.domains(dataset, labels, **options).ids == domain]
+    key = cache_key(dataset, split, backend, images.shape[-1], options)
+    key += (f"-domain{domain}" if domain is not None else "") + (
+        "" if kind == "stats" else "-features"
+    )
+    path = cache_dir() / "fid-reference" / f"{key}.npz"
+    if not path.is_file():
+        with file_lock(path.with_suffix(".lock")):
+            if not path.is_file():  # another process may have written it meanwhile
+                log.info(
+                    "computing reference %s for %s", "statistics" if kind == "stats" else kind, key
+                )
+                features = get_backend(backend).embed(images, device=device)
+                arrays = (
+                    GaussianStats.of(features).to_arrays()
+                    if kind == "stats"
+                    else {"features": features.astype(np.float32)}
+                )
+                save_npz_atomic(path, arrays)
+    with np.load(path) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def memoised(
+    reference: Reference,
+    backend: str | None,
+    options: dict[str, Any] | None,
+    device: torch.device | None,
+    domain: int | None,
+    kind: str,
+) -> dict[str, np.ndarray]:
+    dataset, split = reference
+    options = options or {}
+    backend = resolve_backend(dataset, backend)
+    identity = get_backend(backend).identity()  # other weights under one name: other stats
+    canonical = json.dumps(options, sort_keys=True, default=str)
+    memo_key = (dataset, split, backend, identity, canonical, domain, kind)
+    if memo_key not in _memo:
+        _memo[memo_key] = reference_arrays(reference, backend, options, device, domain, kind)
+    return _memo[memo_key]
+
+
 def reference_statistics(
     reference: Reference,
     backend: str | None = None,
     options: dict[str, Any] | None = None,
     device: torch.device | None = None,
+    domain: int | None = None,
 ) -> GaussianStats:
     """Gaussian fit of the backend's features of a dataset split, cached on disk."""
-    dataset, split = reference
-    options = options or {}
-    backend = resolve_backend(dataset, backend)
-    identity = get_backend(backend).identity()  # other weights under one name: other stats
-    memo_key = (dataset, split, backend, identity, json.dumps(options, sort_keys=True, default=str))
-    if memo_key in _memo:
-        return _memo[memo_key]
-    images, _ = data.load(dataset, split, **options)
-    key = cache_key(dataset, split, backend, images.shape[-1], options)
-    path = cache_dir() / "fid-reference" / f"{key}.npz"
-    if not path.is_file():
-        with file_lock(path.with_suffix(".lock")):
-            if not path.is_file():  # another process may have written it meanwhile
-                log.info("computing reference statistics for %s", key)
-                features = get_backend(backend).embed(images, device=device)
-                save_npz_atomic(path, GaussianStats.of(features).to_arrays())
-    with np.load(path) as arrays:
-        stats = GaussianStats.from_arrays(arrays)
-    _memo[memo_key] = stats
-    return stats
+    return GaussianStats.from_arrays(memoised(reference, backend, options, device, domain, "stats"))
+
+
+def reference_features(
+    reference: Reference,
+    backend: str | None = None,
+    options: dict[str, Any] | None = None,
+    device: torch.device | None = None,
+    domain: int | None = None,
+) -> np.ndarray:
+    """The backend's features of a dataset split or domain (float32), cached on disk."""
+    return memoised(reference, backend, options, device, domain, "features")["features"]
 
 
 def statistics(
@@ -116,11 +164,20 @@ def class_agreement(
     return float((predicted == requested.cpu()).float().mean())
 
 
-def prepare_fid(dataset: str, options: dict[str, Any], backend: str | None) -> None:
-    """Driver-side, before any trial: the dataset can be read and its test statistics are
-    cached, so trials starting together do not all compute them."""
+def prepare_fid(
+    dataset: str,
+    options: dict[str, Any],
+    backend: str | None,
+    domains: tuple[int | None, ...] = (None,),
+) -> None:
+    """Driver-side, before any trial: the dataset can be read and its test statistics (of
+    the whole split, or of each of its domains) are cached, so trials starting together do
+    not all compute them."""
     try:
         data.load(dataset, "test", **options)
     except (OSError, ValueError, RuntimeError) as error:
         raise ValueError(f"dataset {dataset!r} is not available: {error}") from error
-    reference_statistics((dataset, "test"), resolve_backend(dataset, backend), options)
+    for domain in domains:
+        reference_statistics(
+            (dataset, "test"), resolve_backend(dataset, backend), options, domain=domain
+        )

@@ -1,0 +1,102 @@
+"""The CycleGAN family's space and presets.
+
+The generator depth (6 or 9 residual blocks) is the stratify key, so ResNet-6 and
+ResNet-9 get the same number of trials; the cycle weight lambda is searched on a log
+scale. Sources: Zhu et al. 2017 and their pytorch-CycleGAN-and-pix2pix defaults (lr 2e-4,
+beta1 0.5, lambda 10, identity 0.5, pool 50, batch 1, PatchGAN, constant then linear
+decay); the report on leather <-> denim (Ferrer Avila and Kim): lr 0.002 constant,
+batch 10, the unnormalised five-conv D, LSGAN, lambda 10, ResNet-6 and ResNet-9 (its
+code's "ResNet-9" built 8 blocks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spaces.family import FamilySpace, register
+from spaces.params import Choice, Float, Param, Suggests
+from spaces.presets import Preset
+
+PARAMS = (
+    "lambda_cycle", "lambda_identity", "lr", "beta1", "pool_size", "discriminator",
+    "batch_size", "decay_start",
+)  # fmt: skip
+
+
+def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
+    config: dict[str, Any] = dict(preset.constants)
+    config["n_blocks"] = preset.params["n_blocks"].draw(trial, "n_blocks")
+    for name in PARAMS:
+        if name in preset.params:
+            config[name] = preset.params[name].draw(trial, name)
+    return config
+
+
+RANGES: dict[str, Param] = {
+    "n_blocks": Choice((6, 9)),
+    "lambda_cycle": Float(1.0, 30.0, log=True),
+    "lambda_identity": Float(0.0, 1.0),
+    "lr": Float(5e-5, 5e-3, log=True),
+    "beta1": Float(0.0, 0.9),
+    "pool_size": Choice((0, 50)),
+    "discriminator": Choice(("patchgan", "five-conv")),
+    "batch_size": Choice((1, 4, 10)),
+}
+REFERENCE = {
+    "lambda_cycle": 10.0, "lambda_identity": 0.5, "lr": 2e-4, "beta1": 0.5, "pool_size": 50,
+    "discriminator": "patchgan", "batch_size": 1, "decay_start": 0.5,
+}  # fmt: skip
+REPORT = REFERENCE | {
+    "lr": 2e-3,
+    "batch_size": 10,
+    "discriminator": "five-conv",
+    "decay_start": 1.0,
+}
+
+PRESETS = {
+    "cpu-mini": Preset(
+        "cpu-mini",
+        RANGES | {"batch_size": Choice((1, 4))},
+        {"ngf": 8, "ndf": 16},
+        summary="32 px, narrow nets: a study of minutes on a CPU",
+    ),
+    "wide": Preset(
+        "wide", RANGES, {"ngf": 64, "ndf": 64}, summary="the full ranges, reference widths"
+    ),
+    "seed-defaults": Preset(
+        "seed-defaults",
+        RANGES | {"decay_start": Choice((0.5, 1.0))},
+        {"ngf": 64, "ndf": 64},
+        (
+            REFERENCE | {"n_blocks": 6},
+            REFERENCE | {"n_blocks": 9},
+            REPORT | {"n_blocks": 6},
+            REPORT | {"n_blocks": 9},
+        ),
+        summary="Zhu et al.'s reference settings and the report's first, then the full ranges",
+    ),
+}
+
+DESCRIPTOR = register(
+    FamilySpace(
+        name="cyclegan",
+        summary="CycleGAN: unpaired translation between two domains (leather <-> denim)",
+        space=space,
+        presets=PRESETS,
+        default_preset="cpu-mini",
+        stratify_key="n_blocks",
+        metric="fid",  # the mean of both directions' FID on the test split
+        mode="min",
+        pbt_mutable=("lr", "lambda_cycle"),
+        shown=("n_blocks", "lambda_cycle", "lr", "discriminator", "batch_size"),
+        tiny={
+            "ngf": 4,
+            "ndf": 4,
+            "batch_size": 2,
+            "pool_size": 4,
+            "decay_start": 0.5,
+            "images_per_iter": 16,
+            "eval_samples": 64,
+        },
+    )
+)
