@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -246,7 +247,17 @@ def render(title: str, lead_html: str, parts: list[Section], spec: dict) -> str:
     return f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(body)}</body></html>"
 
 
-def write_report(directories: list[Path], output: Path, with_floor: bool = True) -> Path:
+# Sections built elsewhere from the frame, the first spec and the metric's label (the
+# search-efficiency replay of FIFO experiments, which needs gantune's scheduler).
+ExtraSections = Callable[[pd.DataFrame, dict, str], list[Section]]
+
+
+def write_report(
+    directories: list[Path],
+    output: Path,
+    with_floor: bool = True,
+    extra: ExtraSections | None = None,
+) -> Path:
     frame = load(directories)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(frame, output.with_name(PARQUET_FILE))
@@ -262,6 +273,8 @@ def write_report(directories: list[Path], output: Path, with_floor: bool = True)
             parts += report.sections(context)
     parts.append(tables_section(frame))
     parts += generic_sections(context, importance)
+    if extra is not None:
+        parts += extra(frame, specs[0], metric_label(context))
     title = f"gantune report: {', '.join(d.name for d in directories)}"
     output.write_text(render(title, lead(context), parts, specs[0]))
     return output

@@ -7,7 +7,7 @@ draws values; `spaces` imports nothing else of gantune but the neutral registry.
 
 from __future__ import annotations
 
-from spaces import classifier, cyclegan, gan  # noqa: F401  (each registers its family)
+from spaces import classifier, cyclegan, gan, vae  # noqa: F401  (each registers its family)
 from spaces.family import FAMILY_SPACES, FamilySpace, get_family
 from spaces.presets import Preset
 

@@ -97,8 +97,8 @@ def sections(context: ReportContext) -> list[Section]:
         "other domain, and how often the translation is still classified as the item's "
         f"class. {OBJECTIVE} The report gives 3.22 (ResNet-6) and 2.86 (ResNet-9; its code "
         "built 8 blocks).</p>"
-        + depth_table(frame).to_html(**number)
-        + ("<p>What doing nothing scores (a search must beat it):</p>" + floor.to_html(**number))
+        + depth_table(frame).T.to_html(**number)
+        + ("<p>What doing nothing scores (a search must beat it):</p>" + floor.T.to_html(**number))
         * (not floor.empty)
     )
     grids = (

@@ -20,10 +20,13 @@ from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Secti
 from trainables.metrics import real_floor, resolve_backend
 
 FAMILY = "gan"
+TOP = 3  # the mean of each loss's best few settings, besides its very best
+BOOTSTRAP = 1000
 LUCIC_COLUMNS = {
     "trials": "trials",
     "finished": "finished",
     "best": "best",
+    "top_mean": f"mean of the best {TOP}",
     "rank": "rank",
     "seeds mean ± std": "seeds mean ± std",
     "published (Lucic et al.)": "published (Lucic et al.)",
@@ -38,6 +41,7 @@ class LucicTable:
     common: int  # rows present in both
     backend: str
     metric: str
+    interval: tuple[float, float] | None = None  # 95% bootstrap interval over trials
 
 
 def setting_columns(frame: pd.DataFrame) -> list[str]:
@@ -72,17 +76,20 @@ def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist
         values = group[metric].astype(float)
         finite = values[np.isfinite(values)]
         if finite.empty:
-            best_value, mean, std, seeds = math.inf, math.nan, math.nan, 0
+            best_value, mean, std, seeds, top = math.inf, math.nan, math.nan, 0, math.nan
         else:
             best_index = finite.idxmin() if mode == "min" else finite.idxmax()
             best_value = float(finite[best_index])
             mean, std, seeds = seed_statistics(group, best_index, metric)
+            ordered = np.sort(finite.to_numpy())
+            top = float((ordered if mode == "min" else ordered[::-1])[:TOP].mean())
         rows.append(
             {
                 "loss": loss,
                 "trials": len(group),
                 "finished": int((group["status"] == "finished").sum()),
                 "best": best_value,
+                "top_mean": top,
                 "seeds_mean": mean,
                 "seeds_std": std,
                 "seeds": seeds,
@@ -99,7 +106,37 @@ def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist
     if len(both) >= 2:
         rho = stats.spearmanr(both["best"], both["published_mean"]).statistic
         spearman = float(rho) if math.isfinite(rho) else None
-    return LucicTable(table, spearman, len(both), backend, metric)
+    interval = bootstrap_interval(final, table_rows(final), metric, mode, both["published_mean"])
+    return LucicTable(table, spearman, len(both), backend, metric, interval)
+
+
+def bootstrap_interval(
+    final: pd.DataFrame, rows: pd.Series, metric: str, mode: str, published: pd.Series
+) -> tuple[float, float] | None:
+    """95% interval of the Spearman value when each row's trials are drawn again with
+    replacement: how much the ranking rests on a few lucky trials."""
+    if len(published) < 3:
+        return None
+    rng = np.random.default_rng(0)
+    values = {
+        name: final.loc[rows == name, metric].astype(float).to_numpy() for name in published.index
+    }
+    draws = []
+    for _ in range(BOOTSTRAP):
+        best = []
+        for name in published.index:
+            sample = rng.choice(values[name], len(values[name]))
+            finite = sample[np.isfinite(sample)]
+            best.append(
+                (finite.min() if mode == "min" else finite.max()) if len(finite) else np.inf
+            )
+        rho = stats.spearmanr(best, published.to_numpy()).statistic
+        if math.isfinite(rho):
+            draws.append(rho)
+    if not draws:
+        return None
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return float(low), float(high)
 
 
 def format_table(table: LucicTable) -> str:
@@ -113,6 +150,7 @@ def format_table(table: LucicTable) -> str:
         for m, s in zip(shown["published_mean"], shown["published_std"], strict=True)
     ]
     shown["best"] = shown["best"].map(lambda v: f"{v:.2f}")
+    shown["top_mean"] = shown["top_mean"].map(lambda v: f"{v:.2f}" if math.isfinite(v) else "-")
     return (
         shown[list(LUCIC_COLUMNS)]
         .rename(columns=LUCIC_COLUMNS)
@@ -140,8 +178,8 @@ def facts(context: ReportContext) -> dict:
     if "gan" not in context.notes:
         frame = context.family_frame(FAMILY)
         dataset = first_value(frame, "config.dataset", "fashion-mnist")
-        backend = resolve_backend(dataset, first_value(frame, "config.fid_backend"))
         options = dataset_options(frame)
+        backend = resolve_backend(dataset, first_value(frame, "config.fid_backend"), options)
         floor = None
         if context.with_floor and frame["metric"].iloc[0] == "fid":
             floor = real_floor(dataset, backend, options=options or None)
@@ -155,9 +193,15 @@ def lead(context: ReportContext) -> str:
     table, floor = found["table"], found["floor"]
     parts = []
     if table.spearman is not None:
+        interval = (
+            f" (95% bootstrap interval over trials {table.interval[0]:.2f} to "
+            f"{table.interval[1]:.2f})"
+            if table.interval
+            else ""
+        )
         parts.append(
             "Spearman rank correlation with Lucic et al. (Fashion-MNIST column, "
-            f"{table.common} rows): <b>{table.spearman:.2f}</b>."
+            f"{table.common} rows): <b>{table.spearman:.2f}</b>{interval}."
         )
     if floor is not None:
         parts.append(

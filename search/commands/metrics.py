@@ -1,4 +1,5 @@
-"""`gantune metrics train-features [NAME ...]` and `gantune metrics floor`."""
+"""`gantune metrics train-features [NAME ...] | --dataset NAME [-O key=value]` and
+`gantune metrics floor`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import time
 
 import torch
 
+from search.commands import add_option_flag, parse_options
 from trainables import data
 from trainables.metrics import fid, real_floor, resolve_backend
-from trainables.metrics.backends import BACKENDS
-from trainables.metrics.feature_training import RECIPES, train_features
+from trainables.metrics.backends import BACKENDS, trained_dir
+from trainables.metrics.feature_training import RECIPES, derived_recipe, train_features
+from trainables.metrics.fid import derived_name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,9 +21,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     train = actions.add_parser(
-        "train-features", help="train FID feature networks (fixed seed) into the package"
+        "train-features",
+        help="train FID feature networks (fixed seed): the committed ones, or one for any "
+        "labelled dataset (then that dataset's default backend)",
     )
     train.add_argument("names", nargs="*", help=f"default: all of {', '.join(RECIPES.names())}")
+    train.add_argument(
+        "--dataset", help=f"train one for this dataset: {', '.join(data.DATASETS.names())}"
+    )
+    add_option_flag(train)
     train.set_defaults(run=run_train)
 
     floor = actions.add_parser(
@@ -29,34 +38,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     floor.add_argument("--dataset", default="fashion-mnist")
     floor.add_argument("--backend", default=None, help=f"one of: {', '.join(BACKENDS.names())}")
     floor.add_argument("--count", type=int, default=10000)
+    add_option_flag(floor)
     floor.set_defaults(run=run_floor)
 
 
+def report(name: str, record: dict) -> None:
+    print(
+        f"{name}: test accuracy {record['test_accuracy']:.4f}, "
+        f"{record['train_seconds']:.0f}s, digest {record['digest'][:16]}"
+    )
+
+
 def run_train(args: argparse.Namespace) -> int:
+    if args.dataset:
+        if args.names:
+            raise ValueError("name committed feature nets or give --dataset, not both")
+        options = parse_options(args.option)
+        name = derived_name(args.dataset, options)
+        print(f"training {name} on {args.dataset} ...")
+        record = train_features(
+            name, trained_dir(), log=print, recipe=derived_recipe(args.dataset, options)
+        )
+        report(name, record)
+        print(f"{name} is now the default FID backend of {args.dataset} with these options")
+        count = min(10000, len(data.load(args.dataset, "test", **options)[0]))
+        value = real_floor(args.dataset, name, count=count, options=options or None)
+        print(f"real-vs-real floor ({count} train vs test images): {value:.3f}")
+        return 0
     for name in args.names or RECIPES.names():
         print(f"training {name} ...")
-        record = train_features(name, log=print)
-        print(
-            f"{name}: test accuracy {record['test_accuracy']:.4f}, "
-            f"{record['train_seconds']:.0f}s, digest {record['digest'][:16]}"
-        )
+        report(name, train_features(name, log=print))
     return 0
 
 
 def run_floor(args: argparse.Namespace) -> int:
+    options = parse_options(args.option)
     reference = (args.dataset, "test")
     started = time.perf_counter()
-    floor = real_floor(args.dataset, args.backend, count=args.count)
-    train, _ = data.load(args.dataset, "train")
+    floor = real_floor(args.dataset, args.backend, count=args.count, options=options or None)
+    train, _ = data.load(args.dataset, "train", **options)
     generator = torch.Generator().manual_seed(0)
     noise = torch.randint(0, 256, (args.count, *train.shape[1:]), generator=generator)
     repeated = train[:1].expand(args.count, -1, -1, -1)
     rows = [
         ("real train vs test (floor)", floor),
-        ("uniform noise", fid(noise.to(torch.uint8), reference, args.backend)),
-        ("one train image repeated", fid(repeated.contiguous(), reference, args.backend)),
+        ("uniform noise", fid(noise.to(torch.uint8), reference, args.backend, options)),
+        ("one train image repeated", fid(repeated.contiguous(), reference, args.backend, options)),
     ]
-    backend = resolve_backend(args.dataset, args.backend)
+    backend = resolve_backend(args.dataset, args.backend, options)
     print(f"FID on {args.dataset} test ({args.count} samples, backend {backend}):")
     for name, value in rows:
         print(f"  {name:<28} {value:10.3f}")

@@ -16,8 +16,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def write(experiments: list[Path], output: Path | None, with_floor: bool = True) -> Path:
     from analysis.report import write_report
+    from search.efficiency import sections
 
-    path = write_report(experiments, output or experiments[0] / "report.html", with_floor)
+    target = output or experiments[0] / "report.html"
+    path = write_report(experiments, target, with_floor, extra=sections)
     print(f"report: {path}\nresults: {path.with_name('results.parquet')}")
     return path
 

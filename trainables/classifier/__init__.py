@@ -8,6 +8,7 @@ from trainables.classifier.training import (
     accuracy,
     fit,
     predict,
+    predicted,
     random_shift,
     to_inputs,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "build",
     "fit",
     "predict",
+    "predicted",
     "random_shift",
     "to_inputs",
     "train",

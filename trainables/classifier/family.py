@@ -1,5 +1,7 @@
 """The classifier as a trial family: the same training loop, a budget of images per
-iteration, test accuracy as the metric."""
+iteration, test accuracy as the metric. `targets: attributes` makes it the multi-label
+attribute classifier of report 003: one head per attribute column, each with its own
+accuracy (`accuracy_<column>`) beside their mean."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ import torch
 
 from trainables import data
 from trainables.classifier.standalone import build
-from trainables.classifier.training import FitConfig, Fitter, accuracy
-from trainables.config import check_range
+from trainables.classifier.training import FitConfig, Fitter, accuracy, predict, predicted
+from trainables.config import check_choice, check_range
 from trainables.contract import TrialContext
 from trainables.families import FAMILIES, Family
 from trainables.nets.classifier import CLASSIFIER_NETS
-from trainables.trial_data import trial_data
+from trainables.trial_data import TrialData, trial_data
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,28 @@ class ClassifierTrialConfig:
     weight_decay: float = 0.0
     shift: int = 0
     cosine: bool = False  # decay the learning rate to zero over the trial's whole budget
+    targets: str = "class"  # class, or attributes: one head per attribute column
+    attributes: list[str] = field(default_factory=list)  # default: the dataset's columns
 
     def __post_init__(self) -> None:
         CLASSIFIER_NETS.get(self.net)
+        check_choice("targets", self.targets, ["class", "attributes"])
         data.check_options(self.dataset, self.dataset_options)
         check_range("lr", self.lr, low=1e-12)
         check_range("batch_size", self.batch_size, low=1)
         check_range("weight_decay", self.weight_decay, low=0.0)
         check_range("shift", self.shift, low=0)
+
+
+def targets_of(config: ClassifierTrialConfig, split: TrialData):
+    """Class ids, or one column per attribute with its head's size and name."""
+    if config.targets == "class":
+        return split.labels, None, ()
+    table = data.attributes(
+        split.dataset, split.raw_labels, tuple(config.attributes), **split.options
+    )
+    heads = tuple(len(values) for values in table.values)
+    return table.codes.to(split.images.device), heads, table.columns
 
 
 class ClassifierTrainer:
@@ -46,6 +62,9 @@ class ClassifierTrainer:
         self.test = trial_data(config.dataset, config.dataset_options, context.device, "test")
         self.class_names = train.class_names
         self.count = len(train.images)
+        targets, self.heads, self.head_names = targets_of(config, train)
+        self.test_targets, _, _ = targets_of(config, self.test)
+        outputs = sum(self.heads) if self.heads else len(train.class_names)
         fit = FitConfig(
             batch_size=config.batch_size,
             lr=config.lr,
@@ -54,9 +73,9 @@ class ClassifierTrainer:
             cosine=config.cosine,
             seed=context.seed,
         )
-        model = build(config.net, train.images, len(train.class_names))
+        model = build(config.net, train.images, outputs)
         self.fitter = Fitter(
-            model, train.images, train.labels, fit, context.device, context.budget_images
+            model, train.images, targets, fit, context.device, context.budget_images, self.heads
         )
 
     @property
@@ -71,13 +90,21 @@ class ClassifierTrainer:
         return {"loss": self.fitter.train(images)}
 
     def evaluate(self, samples: int) -> dict[str, float]:
-        return {"accuracy": accuracy(self.fitter.model, self.test.images, self.test.labels)}
+        model, images = self.fitter.model, self.test.images
+        if not self.heads:
+            return {"accuracy": accuracy(model, images, self.test_targets)}
+        hits = predicted(predict(model, images), self.heads) == self.test_targets.cpu()
+        per_head = hits.float().mean(dim=0)
+        scores = {
+            f"accuracy_{name}": float(v) for name, v in zip(self.head_names, per_head, strict=True)
+        }
+        return {"accuracy": float(per_head.mean())} | scores
 
     def grid(self, columns: int) -> torch.Tensor | None:
         return None
 
     def meta(self) -> dict[str, Any]:
-        return {"class_names": list(self.class_names)}
+        return {"class_names": list(self.class_names), "heads": list(self.head_names)}
 
     def state_dict(self) -> dict[str, Any]:
         return self.fitter.state_dict()

@@ -4,6 +4,10 @@ feature nets, `gantune classifier`) and by the classifier family's trials.
 Minibatches follow a fresh permutation per epoch (the last, smaller batch included) and
 a random shift per batch, both drawn from one seeded generator; Adam, with an optional
 cosine decay to zero over the whole budget. Deterministic for a seed on the CPU.
+
+A classifier has one head (targets: N class ids) or several, one per attribute (targets:
+N x heads; the logits are the heads side by side and the loss is the sum of each head's
+cross-entropy), as the multi-label attribute classifier of report 003.
 """
 
 from __future__ import annotations
@@ -43,6 +47,20 @@ def random_shift(batch: torch.Tensor, pixels: int, generator: torch.Generator) -
     return torch.roll(batch, shifts=(dy, dx), dims=(2, 3))
 
 
+Heads = tuple[int, ...] | None  # units per head, when there are several
+
+
+def head_logits(logits: torch.Tensor, heads: Heads) -> list[torch.Tensor]:
+    return list(logits.split(list(heads), dim=1)) if heads else [logits]
+
+
+def classification_loss(logits: torch.Tensor, targets: torch.Tensor, heads: Heads) -> torch.Tensor:
+    if not heads:
+        return F.cross_entropy(logits, targets)
+    parts = head_logits(logits, heads)
+    return sum(F.cross_entropy(part, targets[:, i]) for i, part in enumerate(parts))
+
+
 def steps_for(images: int, count: int, batch_size: int) -> int:
     """Optimiser steps to train on `images` images of a `count`-image set, epoch by epoch."""
     epochs, rest = divmod(images, count)
@@ -60,8 +78,10 @@ class Fitter:
         config: FitConfig,
         device: torch.device,
         budget_images: int,
+        heads: Heads = None,
     ) -> None:
         self.model, self.config, self.device = model.to(device), config, device
+        self.heads = heads
         self.images, self.targets = images.to(device), targets.to(device)
         self.generator = torch.Generator().manual_seed(config.seed)
         self.optimizer = torch.optim.Adam(
@@ -94,7 +114,7 @@ class Fitter:
             index = self.next_index()
             batch = to_inputs(self.images[index], self.device)
             batch = random_shift(batch, self.config.shift, self.generator)
-            loss = F.cross_entropy(self.model(batch), self.targets[index])
+            loss = classification_loss(self.model(batch), self.targets[index], self.heads)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
@@ -137,10 +157,11 @@ def fit(
     config: FitConfig,
     device: torch.device,
     log: Callable[[str], None] | None = None,
+    heads: Heads = None,
 ) -> Classifier:
     """Train for `config.epochs` epochs; deterministic for a seed on the CPU."""
     torch.manual_seed(config.seed)
-    fitter = Fitter(model, images, targets, config, device, config.epochs * len(images))
+    fitter = Fitter(model, images, targets, config, device, config.epochs * len(images), heads)
     for epoch in range(config.epochs):
         started = time.perf_counter()
         loss = fitter.train(len(images))
@@ -162,5 +183,15 @@ def predict(model: Classifier, images: torch.Tensor, batch_size: int = 1000) -> 
     return torch.cat(outputs)
 
 
-def accuracy(model: Classifier, images: torch.Tensor, targets: torch.Tensor) -> float:
-    return float((predict(model, images).argmax(dim=1) == targets.cpu()).float().mean())
+def predicted(logits: torch.Tensor, heads: Heads = None) -> torch.Tensor:
+    """Class ids (N), or one column of ids per head (N x heads)."""
+    if not heads:
+        return logits.argmax(dim=1)
+    return torch.stack([part.argmax(dim=1) for part in head_logits(logits, heads)], dim=1)
+
+
+def accuracy(
+    model: Classifier, images: torch.Tensor, targets: torch.Tensor, heads: Heads = None
+) -> float:
+    """The share of right answers (averaged over heads, when there are several)."""
+    return float((predicted(predict(model, images), heads) == targets.cpu()).float().mean())

@@ -14,7 +14,7 @@ from typing import Any
 from trainables import data
 from trainables.adversarial import ADVERSARIAL
 from trainables.config import ConfigError, check_choice, check_range
-from trainables.metrics.backends import BACKENDS
+from trainables.metrics.backends import BACKENDS, trained_names
 from trainables.nets.translation import CRITICS, NORMS, TRANSLATORS
 
 
@@ -53,7 +53,7 @@ class CycleGanConfig:
         check_choice("norm", self.norm, NORMS.names())
         check_choice("loss", self.loss, ADVERSARIAL.names())
         if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names())
+            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("n_blocks", "pool_size", "lambda_cycle", "lambda_identity"):
             check_range(name, getattr(self, name), low=0)
         for name in ("ngf", "ndf", "batch_size"):

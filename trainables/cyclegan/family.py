@@ -13,7 +13,7 @@ from trainables.metrics import prepare_fid, reference_features, resolve_backend
 def prepare(config: CycleGanConfig) -> None:
     """The dataset is readable and both domains' test features and statistics are cached."""
     prepare_fid(config.dataset, config.dataset_options, config.fid_backend, domains=(0, 1))
-    backend = resolve_backend(config.dataset, config.fid_backend)
+    backend = resolve_backend(config.dataset, config.fid_backend, config.dataset_options)
     for domain in (0, 1):
         reference_features((config.dataset, "test"), backend, config.dataset_options, None, domain)
 

@@ -69,7 +69,7 @@ class CycleGanTrainer:
         self.pools = (ImagePool(config.pool_size, seed + 2), ImagePool(config.pool_size, seed + 3))
         self.images_seen = 0
         self.objective = {"sum": 0.0, "count": 0}  # the report's running total
-        backend = resolve_backend(config.dataset, config.fid_backend)
+        backend = resolve_backend(config.dataset, config.fid_backend, config.dataset_options)
         self.scorer = Scorer(
             config.dataset, config.dataset_options, backend, self.data.test, self.device
         )

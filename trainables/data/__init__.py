@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import torch
 
+from trainables.data import attributes as product_attributes
 from trainables.data import color, fashion_mnist, image_folder, textures
 from trainables.registry import Registry
 
@@ -39,6 +41,23 @@ class Domains:
 
 def plain_classes(names: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
     return lambda labels, options: (labels, list(names))
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """Categorical attributes per image (an attributes table's chosen columns), as codes."""
+
+    codes: torch.Tensor  # N x K int64, column k coded by its position in values[k]
+    columns: tuple[str, ...]
+    values: tuple[tuple[str, ...], ...]
+
+
+def table_classes(column: str, order: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
+    def classes(labels: Any, options: dict) -> Classes:
+        codes = pd.Categorical(labels[column], categories=list(order)).codes
+        return torch.tensor(codes, dtype=torch.int64), list(order)
+
+    return classes
 
 
 def textures_domains(labels: Any, options: dict) -> Domains:
@@ -78,6 +97,9 @@ class Dataset:
     fetch: Callable[..., str] | None = None
     fid_backend: str | None = None  # default FID feature backend
     domains: Callable[[Any, dict], Domains] | None = None  # for two-domain datasets
+    # Attribute columns (labels are a table) and, where fixed, the order of their values.
+    attribute_columns: tuple[str, ...] = ()
+    attribute_values: dict[str, tuple[str, ...]] | None = None
 
     def options(self) -> list[str]:
         return [name for name in inspect.signature(self.loader).parameters if name != "split"]
@@ -117,12 +139,29 @@ DATASETS.register(
     ),
 )
 DATASETS.register(
+    "fashion-attributes",
+    Dataset(
+        "Fashion-MNIST shapes in 8 named colours on white, articleType x baseColour table",
+        product_attributes.load,
+        table_classes("articleType", fashion_mnist.CLASSES),
+        groups=table_classes("baseColour", tuple(product_attributes.PALETTE)),
+        fetch=lambda path=None: fashion_mnist.fetch(path),
+        fid_backend="fashion-attributes-cnn",
+        attribute_columns=product_attributes.ATTRIBUTES,
+        attribute_values={
+            "articleType": fashion_mnist.CLASSES,
+            "baseColour": tuple(product_attributes.PALETTE),
+        },
+    ),
+)
+DATASETS.register(
     "image-folder",
     Dataset(
         "your own images: CycleGAN, class-folder or images+attributes-CSV layout",
         image_folder.load,
         folder_classes,
         domains=folder_domains,
+        attribute_columns=("articleType", "baseColour"),
     ),
 )
 
@@ -156,6 +195,30 @@ def domains(name: str, labels: Any, **options: Any) -> Domains:
         two = ", ".join(n for n, d in DATASETS.items() if d.domains is not None)
         raise ValueError(f"dataset {name!r} has no two domains; two-domain datasets: {two}")
     return dataset.domains(labels, options)
+
+
+def attributes(name: str, labels: Any, columns: tuple[str, ...] = (), **options: Any) -> Attributes:
+    """The chosen attribute columns of a dataset whose labels are a table (the dataset's
+    default columns when none are named), each coded by its values."""
+    dataset = check_options(name, options)
+    if not isinstance(labels, pd.DataFrame):
+        raise ValueError(
+            f"dataset {name!r} has no attributes table; attribute datasets: fashion-attributes, "
+            "image-folder with images/ + styles.csv"
+        )
+    chosen = tuple(columns) or tuple(c for c in dataset.attribute_columns if c in labels)
+    missing = [c for c in chosen if c not in labels]
+    if missing or not chosen:
+        valid = ", ".join(c for c in labels.columns if c != "id")
+        raise ValueError(f"no attribute column {', '.join(missing) or '(none)'}; valid: {valid}")
+    known = dataset.attribute_values or {}
+    codes, values = [], []
+    for column in chosen:
+        order = known.get(column) or tuple(sorted(labels[column].astype(str).unique()))
+        codes.append(pd.Categorical(labels[column].astype(str), categories=list(order)).codes)
+        values.append(tuple(order))
+    stacked = torch.as_tensor(np.stack(codes, axis=1), dtype=torch.int64)
+    return Attributes(stacked, chosen, tuple(values))
 
 
 def groups(name: str, labels: Any, **options: Any) -> Classes:

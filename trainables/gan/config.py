@@ -9,7 +9,7 @@ from trainables import data
 from trainables.config import check_choice, check_range
 from trainables.gan.conditioning import CONDITIONINGS
 from trainables.gan.losses import LOSSES
-from trainables.metrics.backends import BACKENDS
+from trainables.metrics.backends import BACKENDS, trained_names
 from trainables.nets.gan import GAN_NETS
 
 
@@ -53,7 +53,7 @@ class GanConfig:
         check_choice("conditioning", self.conditioning, CONDITIONINGS.names())
         check_choice("z_dist", self.z_dist, ["normal", "uniform"])
         if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names())
+            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("width", "lr_d", "lr_g", "wgan_clip", "gp_lambda", "dragan_lambda"):
             check_range(name, getattr(self, name), low=1e-12)
         for name in ("z_dim", "batch_size", "n_disc", "ae_code_dim"):

@@ -65,7 +65,7 @@ class GanTrainer:
         device, seed = context.device, context.seed
         data = trial_data(config.dataset, config.dataset_options, device)
         self.config, self.data, self.device, self.context = config, data, device, context
-        self.backend = resolve_backend(config.dataset, config.fid_backend)
+        self.backend = resolve_backend(config.dataset, config.fid_backend, config.dataset_options)
         self.loss = LOSSES.get(config.loss)
         self.penalty = PENALTIES.get(self.loss.penalty)
         self.conditioning = CONDITIONINGS.get(config.conditioning)

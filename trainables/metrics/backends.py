@@ -113,6 +113,8 @@ class CnnBackend(FeatureBackend):
         self.recipe = json.loads(recipe.read_text())
         self.channels, self.size = self.recipe["channels"], self.recipe["size"]
         self.class_of_output = torch.tensor(self.recipe["class_of_output"])
+        self.heads: tuple[int, ...] = tuple(self.recipe.get("heads", ()))
+        self.head_names: tuple[str, ...] = tuple(self.recipe.get("head_names", ()))
         self._models: dict[str, Classifier] = {}
 
     def identity(self) -> str:
@@ -130,21 +132,26 @@ class CnnBackend(FeatureBackend):
         return self.model(device).features
 
     @torch.inference_mode()
-    def classify(self, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
-        """The class (not the output unit) each image is assigned to."""
-        model = self.model(torch.device("cpu"))
+    def logits(self, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
+        model, cpu = self.model(torch.device("cpu")), torch.device("cpu")
         outputs = [
-            model(
-                adapt(
-                    images[start : start + batch_size],
-                    self.channels,
-                    self.size,
-                    torch.device("cpu"),
-                )
-            ).argmax(dim=1)
+            model(adapt(images[start : start + batch_size], self.channels, self.size, cpu))
             for start in range(0, len(images), batch_size)
         ]
-        return self.class_of_output[torch.cat(outputs)]
+        return torch.cat(outputs)
+
+    def classify(self, images: torch.Tensor) -> torch.Tensor:
+        """The class (not the output unit) each image is assigned to (the first head's)."""
+        logits = self.logits(images)
+        first = logits[:, : self.heads[0]] if self.heads else logits
+        return self.class_of_output[first.argmax(dim=1)]
+
+    def classify_attributes(self, images: torch.Tensor) -> torch.Tensor:
+        """N x heads: each image's predicted value of every attribute head."""
+        if not self.heads:
+            raise ValueError(f"feature backend {self.name!r} has no attribute heads")
+        parts = self.logits(images).split(list(self.heads), dim=1)
+        return torch.stack([part.argmax(dim=1) for part in parts], dim=1)
 
 
 INCEPTION_FILE = "pt_inception-2015-12-05-6726825d.pth"
@@ -186,10 +193,28 @@ class InceptionBackend(FeatureBackend):
 BACKENDS: Registry[Callable[[], FeatureBackend]] = Registry("feature backend")
 BACKENDS.register("fmnist-cnn", lambda: CnnBackend("fmnist-cnn"))
 BACKENDS.register("leather-denim-cnn", lambda: CnnBackend("leather-denim-cnn"))
+BACKENDS.register("fashion-attributes-cnn", lambda: CnnBackend("fashion-attributes-cnn"))
 BACKENDS.register("inception", InceptionBackend)
+
+
+def trained_dir() -> Path:
+    """Where `gantune metrics train-features --dataset ...` keeps the nets it trains."""
+    return cache_dir() / "feature-nets"
+
+
+def trained_names() -> list[str]:
+    folder = trained_dir()
+    return sorted(p.stem for p in folder.glob("*.json")) if folder.is_dir() else []
+
+
+def known_backend(name: str) -> bool:
+    return name in BACKENDS or name in trained_names()
 
 
 @functools.cache
 def get_backend(name: str) -> FeatureBackend:
-    """One instance per process and name (weights are read once)."""
+    """One instance per process and name (weights are read once): a committed backend, or
+    a feature net trained for a dataset into the cache."""
+    if name not in BACKENDS and name in trained_names():
+        return CnnBackend(name, trained_dir())
     return BACKENDS.get(name)()

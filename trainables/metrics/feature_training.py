@@ -2,8 +2,14 @@
 
 Each recipe fixes the data, targets, net, optimiser settings and seed; training runs on
 the CPU with a fixed thread count so the weights are reproducible on a given machine and
-torch version. The weights and a JSON record (recipe, accuracy, digest) go into
-`trainables/metrics/weights/`, where the backends read them.
+torch version. The committed recipes write weights and a JSON record (recipe, accuracy,
+digest) into `trainables/metrics/weights/`; a recipe derived from any labelled dataset
+(`derived_recipe`: a user's class folders, the colour variant...) writes into the cache,
+under a name made of the dataset and its options, and becomes that dataset's default
+backend (`trainables.metrics.fid.resolve_backend`).
+
+Targets have one head (classes, or class x domain) or several (one per attribute): the
+features then separate every attribute, colour included.
 """
 
 from __future__ import annotations
@@ -25,23 +31,47 @@ from trainables.metrics.backends import WEIGHTS_DIR, state_digest
 from trainables.registry import Registry
 
 THREADS = 2  # fixed: reductions in the backward pass depend on the thread count
-Targets = tuple[torch.Tensor, list[str], list[int]]  # targets, output names, class of output
 
 
-def fashion_targets(labels: torch.Tensor) -> Targets:
-    return labels, list(fashion_mnist.CLASSES), list(range(10))
+@dataclass(frozen=True)
+class Targets:
+    values: torch.Tensor  # N (one head) or N x heads
+    output_names: list[str]
+    class_of_output: list[int]  # for each output unit of the first head, its class
+    heads: tuple[int, ...] = ()  # output units per head, when several
+    head_names: tuple[str, ...] = ()
 
 
-def class_by_domain_targets(labels: torch.Tensor) -> Targets:
+def fashion_targets(labels: torch.Tensor, options: dict) -> Targets:
+    return Targets(labels, list(fashion_mnist.CLASSES), list(range(10)))
+
+
+def class_by_domain_targets(labels: torch.Tensor, options: dict) -> Targets:
     """Output unit = class + 10 * domain, so features separate both."""
     names = [f"{domain} {cls}" for domain in textures.DOMAINS for cls in fashion_mnist.CLASSES]
-    return labels[:, 0] + 10 * labels[:, 1], names, [i % 10 for i in range(20)]
+    return Targets(labels[:, 0] + 10 * labels[:, 1], names, [i % 10 for i in range(20)])
+
+
+def dataset_targets(dataset: str) -> Callable[[Any, dict], Targets]:
+    """A head per attribute where the dataset has an attributes table, else its classes."""
+
+    def targets(labels: Any, options: dict) -> Targets:
+        if data.DATASETS.get(dataset).attribute_columns and hasattr(labels, "columns"):
+            table = data.attributes(dataset, labels, **options)
+            pairs = zip(table.columns, table.values, strict=True)
+            names = [f"{column}={value}" for column, values in pairs for value in values]
+            heads = tuple(len(values) for values in table.values)
+            return Targets(table.codes, names, list(range(heads[0])), heads, table.columns)
+        ids, classes = data.classes(dataset, labels, **options)
+        return Targets(ids, list(classes), list(range(len(classes))))
+
+    return targets
 
 
 @dataclass(frozen=True)
 class FeatureRecipe:
     dataset: str
-    targets: Callable[[Any], Targets]
+    targets: Callable[[Any, dict], Targets]
     options: dict[str, Any] = field(default_factory=dict)
     net: str = "feature-cnn"
     fit: FitConfig = field(default_factory=lambda: FitConfig(12, 256, 3e-3, shift=1, cosine=True))
@@ -58,25 +88,42 @@ RECIPES.register(
         fit=FitConfig(epochs=8, batch_size=256, lr=3e-3, shift=1, cosine=True),
     ),
 )
+RECIPES.register(
+    "fashion-attributes-cnn",
+    FeatureRecipe(
+        "fashion-attributes",
+        dataset_targets("fashion-attributes"),
+        fit=FitConfig(epochs=6, batch_size=256, lr=3e-3, shift=1, cosine=True),
+    ),
+)
+
+
+def derived_recipe(dataset: str, options: dict[str, Any]) -> FeatureRecipe:
+    data.check_options(dataset, options)
+    return FeatureRecipe(dataset, dataset_targets(dataset), dict(options))
 
 
 def train_features(
-    name: str, directory: Path = WEIGHTS_DIR, log: Callable[[str], None] | None = None
+    name: str,
+    directory: Path = WEIGHTS_DIR,
+    log: Callable[[str], None] | None = None,
+    recipe: FeatureRecipe | None = None,
 ) -> dict[str, Any]:
     """Train one feature network and write its weights and record; return the record."""
-    recipe = RECIPES.get(name)
+    recipe = recipe or RECIPES.get(name)
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(THREADS)
     started = time.perf_counter()
     try:
         train_images, train_labels = data.load(recipe.dataset, "train", **recipe.options)
         test_images, test_labels = data.load(recipe.dataset, "test", **recipe.options)
-        train_targets, names, class_of_output = recipe.targets(train_labels)
-        test_targets, _, _ = recipe.targets(test_labels)
+        train_targets = recipe.targets(train_labels, recipe.options)
+        test_targets = recipe.targets(test_labels, recipe.options)
         torch.manual_seed(recipe.fit.seed)
-        model = build(recipe.net, train_images, len(names))
-        fit(model, train_images, train_targets, recipe.fit, torch.device("cpu"), log)
-        test_accuracy = accuracy(model, test_images, test_targets)
+        model = build(recipe.net, train_images, len(train_targets.output_names))
+        heads = train_targets.heads or None
+        fit(model, train_images, train_targets.values, recipe.fit, torch.device("cpu"), log, heads)
+        test_accuracy = accuracy(model, test_images, test_targets.values, heads)
     finally:
         torch.set_num_threads(previous_threads)
     state = model.state_dict()
@@ -88,14 +135,17 @@ def train_features(
         "fit": asdict(recipe.fit),
         "channels": int(train_images.shape[1]),
         "size": int(train_images.shape[-1]),
-        "output_names": names,
-        "class_of_output": class_of_output,
+        "output_names": train_targets.output_names,
+        "class_of_output": train_targets.class_of_output,
         "test_accuracy": round(test_accuracy, 4),
         "digest": state_digest(state),
         "torch": torch.__version__.split("+")[0],
         "threads": THREADS,
         "train_seconds": round(time.perf_counter() - started, 1),
     }
+    if train_targets.heads:
+        record |= {"heads": list(train_targets.heads), "head_names": list(train_targets.head_names)}
+    directory.mkdir(parents=True, exist_ok=True)
     atomic_write(directory / f"{name}.pt", lambda tmp: torch.save(state, tmp))
     atomic_write(
         directory / f"{name}.json", lambda tmp: tmp.write_text(json.dumps(record, indent=2) + "\n")

@@ -17,7 +17,7 @@ import torch
 
 from trainables import data
 from trainables.data.cache import cache_dir, file_lock, save_npz_atomic
-from trainables.metrics.backends import get_backend
+from trainables.metrics.backends import get_backend, trained_names
 from trainables.metrics.frechet import GaussianStats
 
 log = logging.getLogger(__name__)
@@ -25,17 +25,31 @@ Reference = tuple[str, str]  # (dataset, split)
 _memo: dict[tuple, dict[str, np.ndarray]] = {}
 
 
-def resolve_backend(dataset: str, backend: str | None = None) -> str:
-    """The FID feature backend to use: the one asked for, else the dataset's default.
-    The one place this rule lives."""
+def resolve_backend(
+    dataset: str, backend: str | None = None, options: dict[str, Any] | None = None
+) -> str:
+    """The FID feature backend to use, the one place this rule lives: the one asked for;
+    else a feature net trained for this dataset and its options (`gantune metrics
+    train-features --dataset`); else the dataset's registered default."""
     if backend:
         return backend
+    trained = derived_name(dataset, options or {})
+    if trained in trained_names():
+        return trained
     default = data.DATASETS.get(dataset).fid_backend
     if default is None:
         raise ValueError(
-            f"dataset {dataset!r} has no default FID backend; name one (e.g. inception)"
+            f"dataset {dataset!r} has no FID feature net; train one for it with `gantune "
+            f"metrics train-features --dataset {dataset} -O ...`, or name one (e.g. inception)"
         )
     return default
+
+
+def derived_name(dataset: str, options: dict[str, Any]) -> str:
+    """The cache name of a feature net trained on `dataset` with `options`."""
+    canonical = json.dumps(options, sort_keys=True, default=str)
+    suffix = "-" + hashlib.sha256(canonical.encode()).hexdigest()[:8] if options else ""
+    return f"{dataset}{suffix}-cnn"
 
 
 def cache_key(dataset: str, split: str, backend: str, resolution: int, options: dict) -> str:
@@ -93,7 +107,7 @@ def memoised(
 ) -> dict[str, np.ndarray]:
     dataset, split = reference
     options = options or {}
-    backend = resolve_backend(dataset, backend)
+    backend = resolve_backend(dataset, backend, options)
     identity = get_backend(backend).identity()  # other weights under one name: other stats
     canonical = json.dumps(options, sort_keys=True, default=str)
     memo_key = (dataset, split, backend, identity, canonical, domain, kind)
@@ -138,7 +152,7 @@ def fid(
     device: torch.device | None = None,
 ) -> float:
     """FID of uint8 images (N x C x H x W) against a dataset split."""
-    backend = resolve_backend(reference[0], backend)
+    backend = resolve_backend(reference[0], backend, options)
     target = reference_statistics(reference, backend, options, device)
     return statistics(generated, backend, device).distance(target)
 
@@ -179,5 +193,5 @@ def prepare_fid(
         raise ValueError(f"dataset {dataset!r} is not available: {error}") from error
     for domain in domains:
         reference_statistics(
-            (dataset, "test"), resolve_backend(dataset, backend), options, domain=domain
+            (dataset, "test"), resolve_backend(dataset, backend, options), options, domain=domain
         )

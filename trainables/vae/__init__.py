@@ -1,0 +1,2 @@
+"""The VAE family: a Gaussian latent, a Bernoulli (or Gaussian) decoder, conditioned on
+nothing, a class, or several attributes."""

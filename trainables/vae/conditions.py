@@ -1,0 +1,89 @@
+"""What a VAE is conditioned on, as codes (one column per attribute, or one for the class)
+and the one-hot vector made of them that joins the encoder's input and the latent code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from trainables import data
+from trainables.trial_data import TrialData
+
+
+@dataclass(frozen=True)
+class Conditions:
+    kind: str  # none, class, attributes
+    columns: tuple[str, ...] = ()  # "class", or the attribute columns
+    values: tuple[tuple[str, ...], ...] = ()  # the values of each column, in code order
+
+    @property
+    def dim(self) -> int:
+        return sum(len(values) for values in self.values)
+
+    def vector(self, codes: torch.Tensor | None) -> torch.Tensor | None:
+        """N x dim one-hot (each column's block side by side), None when unconditional."""
+        if self.kind == "none" or codes is None:
+            return None
+        blocks = [
+            F.one_hot(codes[:, k], len(values)).float() for k, values in enumerate(self.values)
+        ]
+        return torch.cat(blocks, dim=1)
+
+    def codes_of(self, split: TrialData, columns: tuple[str, ...]) -> torch.Tensor | None:
+        """Each image's codes (N x columns), on the split's device."""
+        if self.kind == "none":
+            return None
+        if self.kind == "class":
+            return split.labels[:, None]
+        table = data.attributes(split.dataset, split.raw_labels, columns, **split.options)
+        if table.values != self.values:
+            raise ValueError(
+                f"the {split.split} split's attribute values differ from training's: "
+                f"{table.values} vs {self.values}"
+            )
+        return table.codes.to(split.images.device)
+
+    def request(self, label: str | None, attributes: dict[str, str], count: int) -> torch.Tensor:
+        """Codes asking for a class by name or number, or for attribute values by name."""
+        if self.kind == "class":
+            if attributes or label is None:
+                raise ValueError("a class-conditional VAE takes --label (a class), not --attr")
+            from trainables.generate import resolve_label
+
+            return torch.full((count, 1), resolve_label(label, list(self.values[0])))
+        if self.kind == "attributes":
+            if label is not None:
+                raise ValueError(
+                    f"an attribute-conditional VAE takes --attr NAME=VALUE; attributes: "
+                    f"{', '.join(self.columns)}"
+                )
+            return torch.tensor([self.code(attributes, k) for k in range(len(self.columns))])[
+                None
+            ].expand(count, -1)
+        raise ValueError("this VAE is unconditional; omit --label and --attr")
+
+    def code(self, asked: dict[str, str], k: int) -> int:
+        unknown = sorted(set(asked) - set(self.columns))
+        if unknown:
+            valid = ", ".join(self.columns)
+            raise ValueError(f"unknown attribute {', '.join(unknown)}; valid attributes: {valid}")
+        column, values = self.columns[k], self.values[k]
+        if column not in asked:
+            raise ValueError(f"--attr {column}=... is needed; valid values: {', '.join(values)}")
+        lowered = [v.lower() for v in values]
+        if asked[column].lower() not in lowered:
+            raise ValueError(
+                f"unknown {column} {asked[column]!r}; valid values: {', '.join(values)}"
+            )
+        return lowered.index(asked[column].lower())
+
+
+def conditions_of(kind: str, train: TrialData, columns: tuple[str, ...]) -> Conditions:
+    if kind == "class":
+        return Conditions("class", ("class",), (tuple(train.class_names),))
+    if kind == "attributes":
+        table = data.attributes(train.dataset, train.raw_labels, columns, **train.options)
+        return Conditions("attributes", table.columns, table.values)
+    return Conditions("none")

@@ -1,0 +1,22 @@
+"""The VAE family: its config, trainer, driver-side preparation and generation."""
+
+from __future__ import annotations
+
+from trainables.families import FAMILIES, Family
+from trainables.metrics import prepare_fid
+from trainables.vae.config import VaeConfig
+from trainables.vae.generate import generate
+from trainables.vae.trainer import VaeTrainer
+
+FAMILIES.register(
+    "vae",
+    Family(
+        VaeConfig,
+        VaeTrainer,
+        prepare=lambda config: prepare_fid(
+            config.dataset, config.dataset_options, config.fid_backend
+        ),
+        generate=generate,
+        hint="gantune generate {checkpoint} -o best.png  (--label / --attr for conditional VAEs)",
+    ),
+)
