@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy import stats
 
+from analysis.figures import asha_rungs
 from search.replay import (
     Curve,
     FifoDecider,
@@ -31,7 +33,6 @@ from search.replay import (
     curves_of,
     replay,
     replay_sha,
-    rungs_of,
 )
 
 METHODS = ("random search (FIFO)", "ASHA", "synchronous SHA")
@@ -79,7 +80,7 @@ def rung_correlations(curves: list[Curve], max_t: int, grace: int, rf: int) -> d
     full = [c for c in curves if c.length >= max_t and np.isfinite(c.values[max_t - 1])]
     final = np.array([c.values[max_t - 1] for c in full])
     found = {}
-    for rung in rungs_of(max_t, grace, rf)[:-1]:
+    for rung in asha_rungs(max_t, grace, rf)[:-1]:
         at_rung = np.array([c.values[rung - 1] for c in full])
         if len(full) >= 3:
             found[rung] = float(stats.spearmanr(at_rung, final).statistic)
@@ -124,7 +125,8 @@ def measure(
         stopped += best in asha.stopped
     anytime = {}
     for method, values in curves_on_grid.items():
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # before anything finished, a column is all NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
             low, mid, high = np.nanpercentile(values, [10, 50, 90], axis=0)
         anytime[method] = (grid, mid, low, high)
     return Efficiency(

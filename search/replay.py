@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.figures import asha_rungs
+
 
 @dataclass(frozen=True)
 class Curve:
@@ -165,14 +167,6 @@ def replay(curves: list[Curve], order: list[int], workers: int, decider, max_t: 
     return run
 
 
-def rungs_of(max_t: int, grace: int, rf: int) -> list[int]:
-    rungs, milestone = [], grace
-    while milestone < max_t:
-        rungs.append(milestone)
-        milestone *= rf
-    return [*rungs, max_t]
-
-
 def replay_sha(
     curves: list[Curve], order: list[int], workers: int, max_t: int, grace: int, rf: int
 ) -> Replay:
@@ -180,7 +174,7 @@ def replay_sha(
     the next trial's segment as it frees up) before the best 1 / rf go on."""
     run, clock = Replay(), 0.0
     alive, done = list(order), 0
-    for rung in rungs_of(max_t, grace, rf):
+    for rung in asha_rungs(max_t, grace, rf):
         free = [clock] * workers
         finished: list[tuple[float, int]] = []
         for position in alive:

@@ -12,11 +12,7 @@ PARAMS = ("net", "lr", "batch_size", "weight_decay", "shift")
 
 
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
-    config: dict[str, Any] = dict(preset.constants)
-    for name in PARAMS:
-        if name in preset.params:
-            config[name] = preset.params[name].draw(trial, name)
-    return config
+    return preset.draw(trial, PARAMS)
 
 
 PRESETS = {

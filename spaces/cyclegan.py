@@ -24,12 +24,7 @@ PARAMS = (
 
 
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
-    config: dict[str, Any] = dict(preset.constants)
-    config["n_blocks"] = preset.params["n_blocks"].draw(trial, "n_blocks")
-    for name in PARAMS:
-        if name in preset.params:
-            config[name] = preset.params[name].draw(trial, name)
-    return config
+    return preset.draw(trial, ("n_blocks", *PARAMS))
 
 
 RANGES: dict[str, Param] = {

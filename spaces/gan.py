@@ -42,11 +42,7 @@ PER_LOSS: dict[str, tuple[str, ...]] = {
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
     """A full config: the loss first, then the shared and that loss's parameters."""
     loss = preset.params["loss"].draw(trial, "loss")
-    config: dict[str, Any] = dict(preset.constants) | {"loss": loss}
-    for name in (*SHARED, *PER_LOSS.get(loss, ())):
-        if name in preset.params:
-            config[name] = preset.params[name].draw(trial, name)
-    return config
+    return preset.draw(trial, (*SHARED, *PER_LOSS.get(loss, ()))) | {"loss": loss}
 
 
 LUCIC_LOSSES = ("mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from spaces.params import Choice, Fixed, Param, parse
+from spaces.params import Choice, Fixed, Param, Suggests, parse
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,14 @@ class Preset:
 
     def fixing(self, key: str, value: Any) -> Preset:
         return replace(self, params=self.params | {key: Fixed(value)})
+
+    def draw(self, trial: Suggests, names: tuple[str, ...]) -> dict[str, Any]:
+        """The constants, and `names` drawn in that order (those the preset has)."""
+        config = dict(self.constants)
+        for name in names:
+            if name in self.params:
+                config[name] = self.params[name].draw(trial, name)
+        return config
 
     def check(self) -> None:
         for name, param in self.params.items():

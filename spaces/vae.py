@@ -21,12 +21,7 @@ PARAMS = (
 
 
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
-    config: dict[str, Any] = dict(preset.constants)
-    config["latent_dim"] = preset.params["latent_dim"].draw(trial, "latent_dim")
-    for name in PARAMS:
-        if name in preset.params:
-            config[name] = preset.params[name].draw(trial, name)
-    return config
+    return preset.draw(trial, ("latent_dim", *PARAMS))
 
 
 WIDE: dict[str, Param] = {

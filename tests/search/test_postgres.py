@@ -17,19 +17,13 @@ from optuna.trial import TrialState
 from analysis.experiment import open_storage
 from tests.conftest import ROOT, write_spec
 from tests.search.test_dashboard import QuietHandler, get_json
+from tests.search.toy_family import SPEC
 
 URL = os.environ.get("GANTUNE_TEST_POSTGRES", "")
 pytestmark = pytest.mark.skipif(
     not URL, reason='needs a PostgreSQL server: eval "$(.ci/postgres start)"'
 )
-TOY = {
-    "family": "toy",
-    "preset": "toy-basic",
-    "strata": [],
-    "plugins": ["tests.search.toy_family"],
-    "images_per_iter": 100,
-    "eval_samples": 10,
-    "fixed": {},
+TOY = SPEC | {
     "num_samples": 6,
     "scheduler": {"kind": "asha", "max_t": 3, "grace_period": 1, "reduction_factor": 2},
 }

@@ -12,20 +12,11 @@ from ray.tune import ExperimentAnalysis
 from analysis.load import load_experiment
 from search.cli import main
 from tests.conftest import experiment_dir, write_spec
-
-TOY = {
-    "family": "toy",
-    "preset": "toy-basic",
-    "strata": [],
-    "plugins": ["tests.search.toy_family"],
-    "images_per_iter": 100,
-    "eval_samples": 10,
-    "fixed": {},
-}
+from tests.search.toy_family import SPEC
 
 
 def search(tmp_path, capsys, **values):
-    spec = write_spec(tmp_path, **(TOY | values))
+    spec = write_spec(tmp_path, **(SPEC | values))
     code = main(["search", "--spec", str(spec)])
     output = capsys.readouterr().out
     return code, experiment_dir(output), output

@@ -12,6 +12,7 @@ from search.cli import main
 from search.efficiency import compute_to, measure
 from search.replay import Curve, FifoDecider, asha_decider, curves_of, replay, replay_sha
 from tests.conftest import experiment_dir, write_spec
+from tests.search.toy_family import SPEC
 
 
 def curve(name, values, costs):
@@ -48,17 +49,11 @@ def test_synchronous_halving_keeps_the_best_half_at_each_rung():
 def test_replayed_asha_makes_the_decisions_ray_made_in_a_real_run(ray_address, tmp_path, capsys):
     spec = write_spec(
         tmp_path,
+        **SPEC,
         name="replayed",
-        family="toy",
-        preset="toy-basic",
-        strata=[],
-        plugins=["tests.search.toy_family"],
-        fixed={},
         num_samples=10,
         max_concurrent_trials=1,  # one at a time: the order of results is the trial order
         sampler={"kind": "random", "seed": 1},
-        images_per_iter=50,
-        eval_samples=10,
         scheduler={"kind": "asha", "max_t": 4, "grace_period": 1, "reduction_factor": 2},
     )
     assert main(["search", "--spec", str(spec)]) == 0

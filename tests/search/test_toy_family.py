@@ -7,20 +7,15 @@ import optuna
 from analysis.load import read_parquet
 from search.cli import main
 from tests.conftest import experiment_dir, write_spec
+from tests.search.toy_family import SPEC
 
 
 def test_a_family_from_a_plugin_module_is_searched_and_reported(ray_address, tmp_path, capsys):
     spec = write_spec(
         tmp_path,
+        **SPEC,
         name="toy",
-        family="toy",
-        preset="toy-basic",
-        strata=[],
-        plugins=["tests.search.toy_family"],
         num_samples=6,
-        images_per_iter=100,
-        eval_samples=10,
-        fixed={},
         scheduler={"kind": "asha", "max_t": 4, "grace_period": 1, "reduction_factor": 2},
     )
     assert main(["search", "--spec", str(spec), "--report"]) == 0

@@ -113,3 +113,14 @@ register(
         tiny={"images_per_iter": 100},
     )
 )
+
+# Spec values that search the toy family with the test helper `write_spec`.
+SPEC = {
+    "family": "toy",
+    "preset": "toy-basic",
+    "strata": [],
+    "plugins": ["tests.search.toy_family"],
+    "images_per_iter": 100,
+    "eval_samples": 10,
+    "fixed": {},
+}

@@ -103,3 +103,19 @@ def test_classifier_family_runs_through_the_same_loop(tmp_path):
     config = {"family": "classifier", "net": "dense", "images_per_iter": 2048, "max_iterations": 2}
     reported = run_local(config, tmp_path, cpus=1)
     assert reported[-1]["accuracy"] > 0.6 and reported[-1]["images_seen"] == 2048 * 2
+
+
+@pytest.mark.parametrize("family", ["gan", "vae", "cyclegan"])
+def test_bf16_mixed_precision_trains_finite_and_close_to_fp32(family, tmp_path):
+    from spaces.family import get_family
+
+    config = {"family": family, "max_iterations": 1, "seed": 3} | get_family(family).tiny
+    fp32 = run_local(config, tmp_path / "fp32", cpus=1)[0]
+    bf16 = run_local(config | {"precision": "bf16"}, tmp_path / "bf16", cpus=1)[0]
+    metric = get_family(family).metric
+    assert math.isfinite(bf16[metric]) and bf16["diverged"] is False
+    losses = [k for k in fp32 if k.startswith(("loss", "recon", "kl"))]
+    assert losses
+    for key in losses:  # the same training, at lower precision: near, not equal
+        assert bf16[key] == pytest.approx(fp32[key], rel=0.25, abs=0.05), key
+    assert any(bf16[key] != fp32[key] for key in losses)  # autocast did engage

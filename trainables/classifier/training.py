@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from trainables.nets.classifier import Classifier
+from trainables.sampler import BatchSampler
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,10 @@ class Fitter:
         self.model, self.config, self.device = model.to(device), config, device
         self.heads = heads
         self.images, self.targets = images.to(device), targets.to(device)
-        self.generator = torch.Generator().manual_seed(config.seed)
+        # One generator draws the order and the shifts (the committed feature nets were
+        # trained so: keep it, or they no longer reproduce).
+        self.sampler = BatchSampler(len(images), config.seed, device, drop_last=False)
+        self.generator = self.sampler.generator
         self.optimizer = torch.optim.Adam(
             model.parameters(), lr=config.lr, weight_decay=config.weight_decay
         )
@@ -94,24 +98,14 @@ class Fitter:
                 0.5 * (1 + math.cos(math.pi * min(step, total) / total)) if config.cosine else 1.0
             ),
         )
-        self.order = torch.empty(0, dtype=torch.int64, device=device)
-        self.cursor = 0
         self.images_seen = 0
-
-    def next_index(self) -> torch.Tensor:
-        if self.cursor >= len(self.order):
-            self.order = torch.randperm(len(self.images), generator=self.generator).to(self.device)
-            self.cursor = 0
-        index = self.order[self.cursor : self.cursor + self.config.batch_size]
-        self.cursor += len(index)
-        return index
 
     def train(self, images: int) -> float:
         """Train on at least `images` images (whole batches); the mean loss per image."""
         self.model.train()
         total, seen = torch.zeros((), device=self.device), 0
         while seen < images:
-            index = self.next_index()
+            index = self.sampler.next(self.config.batch_size)
             batch = to_inputs(self.images[index], self.device)
             batch = random_shift(batch, self.config.shift, self.generator)
             loss = classification_loss(self.model(batch), self.targets[index], self.heads)
@@ -129,9 +123,7 @@ class Fitter:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "schedule": self.schedule.state_dict(),
-            "generator": self.generator.get_state(),
-            "order": self.order.cpu(),
-            "cursor": self.cursor,
+            "sampler": self.sampler.state_dict(),
             "images_seen": self.images_seen,
         }
 
@@ -145,9 +137,8 @@ class Fitter:
         for group in self.optimizer.param_groups:
             group["lr"] = self.config.lr * factor
             group["weight_decay"] = self.config.weight_decay
-        self.generator.set_state(state["generator"])
-        self.order = state["order"].to(self.device)
-        self.cursor, self.images_seen = state["cursor"], state["images_seen"]
+        self.sampler.load_state_dict(state["sampler"])
+        self.images_seen = state["images_seen"]
 
 
 def fit(

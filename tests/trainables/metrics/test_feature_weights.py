@@ -1,10 +1,12 @@
 """The committed FID feature weights are what `gantune metrics train-features` produces
-(slow: retrains both nets, about 3 minutes on 2 cores; run with `pytest -m slow`)."""
+(slow: retrains the committed nets, about 5 minutes on 2 cores; `pytest -m slow`); and a
+feature net trained for a user's own class folders becomes their default backend."""
 
 import json
 
 import pytest
 
+from trainables import data
 from trainables.metrics.backends import WEIGHTS_DIR
 from trainables.metrics.feature_training import RECIPES, train_features
 
@@ -16,3 +18,27 @@ def test_retraining_reproduces_the_committed_weights(name, tmp_path):
     record = train_features(name, directory=tmp_path)
     assert record["digest"] == committed["digest"]
     assert record["test_accuracy"] == committed["test_accuracy"]
+
+
+def test_a_users_class_folders_get_a_feature_net_that_becomes_their_default(tmp_path, capsys):
+    from PIL import Image
+
+    from search.cli import main
+    from trainables.metrics import fid, resolve_backend
+    from trainables.metrics.fid import derived_name
+
+    for name, colour in (("roses", (200, 20, 30)), ("daisies", (240, 240, 240))):
+        for i in range(12):
+            shade = tuple(max(0, c - 8 * i) for c in colour)
+            (tmp_path / name).mkdir(exist_ok=True)
+            Image.new("RGB", (20, 20), shade).save(tmp_path / name / f"{i}.png")
+    options = ["-O", f"root={tmp_path}", "-O", "size=28", "-O", "test_share=0"]
+    assert main(["metrics", "train-features", "--dataset", "image-folder", *options]) == 0
+    printed = capsys.readouterr().out
+    name = derived_name("image-folder", {"root": str(tmp_path), "size": 28, "test_share": 0})
+    assert f"{name} is now the default FID backend of image-folder" in printed
+    assert "real-vs-real floor" in printed
+    chosen = {"root": str(tmp_path), "size": 28, "test_share": 0}
+    assert resolve_backend("image-folder", None, chosen) == name
+    images, _ = data.load("image-folder", **chosen)
+    assert fid(images, ("image-folder", "test"), None, chosen) < 1e-6  # the same images
