@@ -160,8 +160,8 @@ def replay(curves: list[Curve], order: list[int], workers: int, decider, max_t: 
             start(position, iteration + 1, now)
             continue
         decider.complete(position, iteration, value)  # as Tune does for every ended trial
-        if not last:
-            run.stopped.add(position)
+        if not go_on and iteration < max_t and not math.isinf(value):
+            run.stopped.add(position)  # the scheduler's decision, as its stop record has it
         if queue:
             start(queue.pop(0), 1, now)
     return run

@@ -7,7 +7,6 @@ import numpy as np
 
 from analysis.experiment import scheduler_stops
 from analysis.load import load_experiment
-from analysis.tune_files import snapshot_trials
 from search.cli import main
 from search.efficiency import compute_to, measure
 from search.replay import Curve, FifoDecider, asha_decider, curves_of, replay, replay_sha
@@ -60,9 +59,10 @@ def test_replayed_asha_makes_the_decisions_ray_made_in_a_real_run(ray_address, t
     directory = experiment_dir(capsys.readouterr().out)
     real_stops = scheduler_stops(directory)
     assert real_stops, "the run stopped nothing: no decisions to compare"
-    by_id = {c.trial_id: c for c in curves_of(load_experiment(directory))}
-    order = [t.trial_id for t in snapshot_trials(directory)]  # creation = running order
-    curves = [by_id[trial_id] for trial_id in order]
+    frame = load_experiment(directory)
+    by_id = {c.trial_id: c for c in curves_of(frame)}
+    started = frame.groupby("trial_id")["timestamp"].min()  # one trial at a time: run order
+    curves = [by_id[trial_id] for trial_id in started.sort_values(kind="stable").index]
     run = replay(curves, list(range(len(curves))), 1, asha_decider(4, 1, 2), max_t=4)
     last = {s.trial: s.iteration for s in run.steps}
     replayed = {curves[p].trial_id: last[p] for p in run.stopped}

@@ -24,7 +24,10 @@ from tests.conftest import write_spec
             {"resources": {"cpu": 1, "gpu": 1.5}},
             "resources.gpu = 1.5: a trial uses at most one GPU",
         ),
-        ({"dataset": "deepfashion"}, "unknown dataset 'deepfashion'; valid choices: fashion-mnist"),
+        (
+            {"dataset": "deepfashion"},
+            "unknown dataset 'deepfashion'; valid choices: fashion-attributes, fashion-mnist",
+        ),
         (
             {"dataset": "image-folder", "dataset_options": {"root": "/no/such/folder"}},
             "dataset 'image-folder' is not available: image folder /no/such/folder does not exist",
@@ -114,6 +117,6 @@ def test_specs_from_before_the_family_seam_still_read():
 def test_unknown_study_lists_the_named_ones(capsys):
     assert main(["search", "--study", "lucic"]) == 2
     assert (
-        "unknown study 'lucic'; valid choices: collection-defaults, fashion-gan-mini"
+        "unknown study 'lucic'; valid choices: collection-defaults, cyclegan-leather-denim"
         in capsys.readouterr().err
     )

@@ -20,8 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from trainables.data import attributes as product_attributes
-from trainables.data import color, fashion_mnist, image_folder, textures
+from trainables.data import color, fashion_mnist, image_folder, products, textures
 from trainables.registry import Registry
 
 Classes = tuple[torch.Tensor, list[str]]
@@ -142,15 +141,15 @@ DATASETS.register(
     "fashion-attributes",
     Dataset(
         "Fashion-MNIST shapes in 8 named colours on white, articleType x baseColour table",
-        product_attributes.load,
+        products.load,
         table_classes("articleType", fashion_mnist.CLASSES),
-        groups=table_classes("baseColour", tuple(product_attributes.PALETTE)),
+        groups=table_classes("baseColour", tuple(products.PALETTE)),
         fetch=lambda path=None: fashion_mnist.fetch(path),
         fid_backend="fashion-attributes-cnn",
-        attribute_columns=product_attributes.ATTRIBUTES,
+        attribute_columns=products.ATTRIBUTES,
         attribute_values={
             "articleType": fashion_mnist.CLASSES,
-            "baseColour": tuple(product_attributes.PALETTE),
+            "baseColour": tuple(products.PALETTE),
         },
     ),
 )

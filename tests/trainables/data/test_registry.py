@@ -33,7 +33,7 @@ def test_every_dataset_honours_the_contract(name, tmp_path):
 def test_unknown_dataset_lists_the_valid_ones():
     with pytest.raises(UnknownNameError) as caught:
         data.load("mnist")
-    assert "unknown dataset 'mnist'; valid choices: fashion-mnist, fashion-mnist-color" in str(
+    assert "unknown dataset 'mnist'; valid choices: fashion-attributes, fashion-mnist" in str(
         caught.value
     )
 

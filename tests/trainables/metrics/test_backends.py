@@ -67,7 +67,7 @@ def test_inception_backend_loads_a_state_dict_of_the_fid_layout(tmp_path):
 
 def test_unknown_backend_lists_the_valid_ones():
     with pytest.raises(
-        UnknownNameError, match="valid choices: fmnist-cnn, inception, leather-denim-cnn"
+        UnknownNameError, match="valid choices: fashion-attributes-cnn, fmnist-cnn, inception"
     ):
         get_backend("vgg")
     assert "inception" in BACKENDS

@@ -9,7 +9,7 @@ import torch
 from scipy import stats
 
 from trainables import data
-from trainables.data import attributes as product
+from trainables.data import products as product
 from trainables.vae.conditions import Conditions
 from trainables.vae.elbo import elbo, kl_divergence
 
