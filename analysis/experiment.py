@@ -5,10 +5,13 @@ analysis read them through here."""
 from __future__ import annotations
 
 import json
+import random
+import time
 from pathlib import Path
 from typing import Any
 
 import optuna
+import sqlalchemy.exc
 import yaml
 
 from trainables.session import RESULTS_LOG
@@ -16,6 +19,7 @@ from trainables.session import RESULTS_LOG
 SPEC_FILE = "spec.yaml"
 TUNE_RESULTS = "result.json"  # Tune's own log, which can lose lines when a trial restarts
 STOPS_FILE = "scheduler_stops.jsonl"  # one line per trial the scheduler stopped early
+SCHEMA_TRIES = 8  # studies that open a new database at once race to create its tables
 
 
 def read_spec(directory: Path) -> dict[str, Any]:
@@ -40,7 +44,21 @@ def open_storage(url: str) -> optuna.storages.BaseStorage:
     if url.startswith("journal:"):
         backend = optuna.storages.journal.JournalFileBackend(url.removeprefix("journal:"))
         return optuna.storages.JournalStorage(backend)
-    return optuna.storages.RDBStorage(url)
+    for attempt in range(SCHEMA_TRIES):
+        try:
+            return optuna.storages.RDBStorage(url)
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError) as error:
+            # Another process created the same table or version row first (PostgreSQL
+            # reports a unique violation on its catalogue): its schema is now there.
+            if attempt == SCHEMA_TRIES - 1 or not _created_concurrently(error):
+                raise
+            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _created_concurrently(error: Exception) -> bool:
+    text = str(error).lower()
+    return "duplicate key" in text or "already exists" in text or "unique constraint" in text
 
 
 def result_rows(trial_dir: Path) -> list[dict[str, Any]]:

@@ -7,11 +7,13 @@ import subprocess
 import sys
 import threading
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from wsgiref.simple_server import make_server
 
 import optuna
 import optuna_dashboard
 import pytest
+import sqlalchemy
 from optuna.trial import TrialState
 
 from analysis.experiment import open_storage
@@ -38,6 +40,30 @@ def run_search(spec, ray_address) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def open_and_say(url: str) -> str:
+    try:
+        open_storage(url)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return "opened"
+
+
+def test_many_studies_opening_a_new_database_at_once_all_open_it():
+    # PostgreSQL refuses one of two concurrent CREATE TABLEs with a unique violation
+    name = f"fresh_{uuid.uuid4().hex[:8]}"
+    admin = sqlalchemy.create_engine(URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    fresh = URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with ProcessPoolExecutor(6) as pool:
+            assert list(pool.map(open_and_say, [fresh] * 6)) == ["opened"] * 6
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sqlalchemy.text(f"DROP DATABASE {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 def test_two_studies_write_to_one_database_at_once_and_the_dashboard_reads_them(

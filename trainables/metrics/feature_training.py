@@ -1,8 +1,9 @@
 """Training the feature networks of our FID backends (`gantune metrics train-features`).
 
 Each recipe fixes the data, targets, net, optimiser settings and seed; training runs on
-the CPU with a fixed thread count so the weights are reproducible on a given machine and
-torch version. The committed recipes write weights and a JSON record (recipe, accuracy,
+the CPU with a fixed thread count so the weights are reproducible bit for bit on a given
+CPU and torch version (another CPU's float kernels round differently: the record names the
+CPU it was trained on). The committed recipes write weights and a JSON record (recipe, accuracy,
 digest) into `trainables/metrics/weights/`; a recipe derived from any labelled dataset
 (`derived_recipe`: a user's class folders, the colour variant...) writes into the cache,
 under a name made of the dataset and its options, and becomes that dataset's default
@@ -14,7 +15,9 @@ features then separate every attribute, colour included.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -103,6 +106,16 @@ def derived_recipe(dataset: str, options: dict[str, Any]) -> FeatureRecipe:
     return FeatureRecipe(dataset, dataset_targets(dataset), dict(options))
 
 
+def cpu_identity() -> str:
+    """The CPU's model name and a digest of its instruction-set flags."""
+    cpuinfo = Path("/proc/cpuinfo")
+    lines = cpuinfo.read_text().splitlines() if cpuinfo.is_file() else []
+    model = next((x.split(":", 1)[1].strip() for x in lines if x.startswith("model name")), "")
+    flags = next((x.split(":", 1)[1].strip() for x in lines if x.startswith("flags")), "")
+    model = model or platform.processor() or platform.machine()
+    return f"{model} (flags {hashlib.sha256(flags.encode()).hexdigest()[:12]})"
+
+
 def train_features(
     name: str,
     directory: Path = WEIGHTS_DIR,
@@ -141,6 +154,7 @@ def train_features(
         "digest": state_digest(state),
         "torch": torch.__version__.split("+")[0],
         "threads": THREADS,
+        "cpu": cpu_identity(),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     if train_targets.heads:

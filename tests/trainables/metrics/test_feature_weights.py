@@ -1,5 +1,7 @@
 """The committed FID feature weights are what `gantune metrics train-features` produces
-(slow: retrains the committed nets, about 5 minutes on 2 cores; `pytest -m slow`); and a
+(slow: retrains the committed nets, about 5 minutes on 2 cores; `pytest -m slow`): bit for
+bit on the CPU model they were trained on; elsewhere (other float kernels) the same
+accuracy and the same answers on the test split, within a rounding-sized margin. And a
 feature net trained for a user's own class folders becomes their default backend."""
 
 import json
@@ -7,8 +9,8 @@ import json
 import pytest
 
 from trainables import data
-from trainables.metrics.backends import WEIGHTS_DIR
-from trainables.metrics.feature_training import RECIPES, train_features
+from trainables.metrics.backends import WEIGHTS_DIR, CnnBackend
+from trainables.metrics.feature_training import RECIPES, cpu_identity, train_features
 
 
 @pytest.mark.slow
@@ -16,8 +18,15 @@ from trainables.metrics.feature_training import RECIPES, train_features
 def test_retraining_reproduces_the_committed_weights(name, tmp_path):
     committed = json.loads((WEIGHTS_DIR / f"{name}.json").read_text())
     record = train_features(name, directory=tmp_path)
-    assert record["digest"] == committed["digest"]
-    assert record["test_accuracy"] == committed["test_accuracy"]
+    if committed.get("cpu") == cpu_identity():
+        assert record["digest"] == committed["digest"]
+        assert record["test_accuracy"] == committed["test_accuracy"]
+    assert abs(record["test_accuracy"] - committed["test_accuracy"]) <= 0.01
+    recipe = RECIPES.get(name)
+    test_images, _ = data.load(recipe.dataset, "test", **recipe.options)
+    ours, theirs = CnnBackend(name, tmp_path), CnnBackend(name)
+    answers = ours.logits(test_images).argmax(dim=1) == theirs.logits(test_images).argmax(dim=1)
+    assert float(answers.float().mean()) >= 0.95
 
 
 def test_a_users_class_folders_get_a_feature_net_that_becomes_their_default(tmp_path, capsys):
