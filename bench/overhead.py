@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import optuna
 import torch
 
 from analysis.experiment import result_rows
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=6000)
     parser.add_argument("--iterations", type=int, default=3)
     args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # as the CLI does
     tuner.init_ray(None)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
