@@ -7,18 +7,11 @@ import pickle
 import pytest
 
 from search.cli import main
+from spaces.family import get_family
 from trainables.session import RESULTS_LOG, read_state
 from trainables.trial import run_local
 
-TINY = {
-    "net": "mlp",
-    "width": 0.125,
-    "batch_size": 16,
-    "z_dim": 8,
-    "images_per_iter": 64,
-    "eval_samples": 64,
-    "max_iterations": 3,
-}
+TINY = get_family("gan").tiny | {"max_iterations": 3}
 
 
 def logged(directory) -> list[int]:
