@@ -44,16 +44,16 @@ def open_storage(url: str) -> optuna.storages.BaseStorage:
     if url.startswith("journal:"):
         backend = optuna.storages.journal.JournalFileBackend(url.removeprefix("journal:"))
         return optuna.storages.JournalStorage(backend)
-    for attempt in range(SCHEMA_TRIES):
+    for attempt in range(1, SCHEMA_TRIES):
         try:
             return optuna.storages.RDBStorage(url)
         except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError) as error:
             # Another process created the same table or version row first (PostgreSQL
             # reports a unique violation on its catalogue): its schema is now there.
-            if attempt == SCHEMA_TRIES - 1 or not _created_concurrently(error):
+            if not _created_concurrently(error):
                 raise
-            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
-    raise AssertionError("unreachable")
+            time.sleep(random.uniform(0.05, 0.3) * attempt)
+    return optuna.storages.RDBStorage(url)  # the last try: its error is the caller's
 
 
 def _created_concurrently(error: Exception) -> bool:

@@ -2,12 +2,12 @@
 
 Each recipe fixes the data, targets, net, optimiser settings and seed; training runs on
 the CPU with a fixed thread count so the weights are reproducible bit for bit on a given
-CPU and torch version (another CPU's float kernels round differently: the record names the
-CPU it was trained on). The committed recipes write weights and a JSON record (recipe, accuracy,
-digest) into `trainables/metrics/weights/`; a recipe derived from any labelled dataset
-(`derived_recipe`: a user's class folders, the colour variant...) writes into the cache,
-under a name made of the dataset and its options, and becomes that dataset's default
-backend (`trainables.metrics.fid.resolve_backend`).
+CPU and torch version (another CPU's float kernels round differently: the record names
+the CPU it was trained on). The committed recipes write weights and a JSON record
+(recipe, accuracy, digest) into `trainables/metrics/weights/`; a recipe derived from any
+labelled dataset (`derived_recipe`: a user's class folders, the colour variant...) writes
+into the cache, under a name made of the dataset and its options, and becomes that
+dataset's default backend (`trainables.metrics.fid.resolve_backend`).
 
 Targets have one head (classes, or class x domain) or several (one per attribute): the
 features then separate every attribute, colour included.
