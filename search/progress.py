@@ -12,6 +12,7 @@ from ray import tune
 
 from analysis.outcome import outcome
 from search.scheduler import StopRecord
+from trainables.resume_point import REPLAYED
 
 
 def short_id(trial: Any) -> str:
@@ -56,6 +57,14 @@ class ProgressPrinter(tune.Callback):
     def on_trial_result(
         self, iteration: int, trials: list, trial: Any, result: dict, **info: Any
     ) -> None:
+        if result.get(REPLAYED):
+            step = result.get("training_iteration")
+            print(
+                f"{self.stamp()} trial {short_id(trial)} resumes from its own checkpoint "
+                f"of iteration {step}",
+                flush=True,
+            )
+            return
         value = result.get(self.metric, math.nan)
         if self.better(value):
             self.best = value

@@ -74,12 +74,21 @@ class TuneSession:
 
     def restore(self) -> dict[str, Any] | None:
         from ray import tune
+        from ray.train._internal.session import get_storage  # Ray's developer API
 
-        checkpoint = tune.get_checkpoint()
-        if checkpoint is None:
+        from trainables.resume_point import REPLAYED, own_checkpoints, resume_point
+
+        storage = get_storage()
+        filesystem, folder = storage.storage_filesystem, storage.trial_fs_path
+        own = own_checkpoints(filesystem, folder)
+        if own:  # new checkpoints go after every folder there, never over one
+            storage.current_checkpoint_index = max(storage.current_checkpoint_index, own[-1][0])
+        restored = resume_point(tune.get_checkpoint(), own, filesystem, folder)
+        if restored is None:
             return None
-        with checkpoint.as_directory() as directory:
-            return read_state(directory)
+        if restored.replay is not None:
+            tune.report(restored.replay | {REPLAYED: True})
+        return restored.state
 
     def report(self, metrics: dict[str, Any], state: dict[str, Any] | None) -> None:
         from ray import tune
@@ -89,6 +98,7 @@ class TuneSession:
             return
         with tempfile.TemporaryDirectory(prefix="gantune-ckpt-") as scratch:
             write_state(Path(scratch), state)
+            (Path(scratch) / RESULT_FILE).write_text(json.dumps(metrics, default=str) + "\n")
             tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(scratch))
 
 
