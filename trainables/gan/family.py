@@ -6,16 +6,14 @@ from trainables.families import FAMILIES, Family
 from trainables.gan.config import GanConfig
 from trainables.gan.generate import generate
 from trainables.gan.trainer import GanTrainer
-from trainables.metrics import prepare_fid
+from trainables.metrics import prepare_config_fid
 
 FAMILIES.register(
     "gan",
     Family(
         GanConfig,
         GanTrainer,
-        prepare=lambda config: prepare_fid(
-            config.dataset, config.dataset_options, config.fid_backend
-        ),
+        prepare=prepare_config_fid,
         generate=generate,
     ),
 )

@@ -3,6 +3,7 @@
 from trainables.metrics.fid import (
     class_agreement,
     fid,
+    prepare_config_fid,
     prepare_fid,
     real_floor,
     reference_features,
@@ -16,6 +17,7 @@ __all__ = [
     "class_agreement",
     "fid",
     "frechet_distance",
+    "prepare_config_fid",
     "prepare_fid",
     "real_floor",
     "reference_features",

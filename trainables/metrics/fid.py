@@ -195,3 +195,9 @@ def prepare_fid(
         reference_statistics(
             (dataset, "test"), resolve_backend(dataset, backend, options), options, domain=domain
         )
+
+
+def prepare_config_fid(config: Any) -> None:
+    """`prepare_fid` for a family config naming its `dataset`, `dataset_options` and
+    `fid_backend` (the GAN's and the VAE's)."""
+    prepare_fid(config.dataset, config.dataset_options, config.fid_backend)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainables.families import FAMILIES, Family
-from trainables.metrics import prepare_fid
+from trainables.metrics import prepare_config_fid
 from trainables.vae.config import VaeConfig
 from trainables.vae.generate import generate
 from trainables.vae.trainer import VaeTrainer
@@ -13,9 +13,7 @@ FAMILIES.register(
     Family(
         VaeConfig,
         VaeTrainer,
-        prepare=lambda config: prepare_fid(
-            config.dataset, config.dataset_options, config.fid_backend
-        ),
+        prepare=prepare_config_fid,
         generate=generate,
         hint="gantune generate {checkpoint} -o best.png  (--label / --attr for conditional VAEs)",
     ),
