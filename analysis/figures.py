@@ -262,14 +262,6 @@ def sample_grids(grids: list[tuple[str, str | Path]]) -> go.Figure:
     return figure
 
 
-def asha_rungs(max_t: int, grace_period: int, reduction_factor: int) -> list[int]:
-    rungs, milestone = [], grace_period
-    while milestone < max_t:
-        rungs.append(milestone)
-        milestone *= reduction_factor
-    return [*rungs, max_t]
-
-
 def rung_survival(frame: pd.DataFrame, rungs: list[int]) -> go.Figure:
     """How many trials of each variant reached each ASHA rung."""
     final = final_rows(frame)

@@ -5,7 +5,8 @@ metric, losses, images_seen, epoch, diverged, train and eval seconds...), `confi
 (every config value), family, `variant` (the value of the family's stratify key: a GAN's
 loss, a VAE's latent size), status (finished / stopped / diverged / error / running, by
 `analysis.outcome`), stopped_at, early_stopped, best_so_far (the best metric of the trial
-up to that iteration), metric, mode, max_t, trial_dir. Everything else in `analysis`
+up to that iteration), metric, mode, max_t, concurrency (the spec's trials at once),
+trial_dir. Everything else in `analysis`
 reads this frame; it round-trips through Parquet without Ray.
 """
 
@@ -18,13 +19,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.experiment import TUNE_RESULTS, read_spec, result_rows, scheduler_stops
-from analysis.outcome import outcome
-from analysis.tune_files import snapshot_trials
 from spaces.family import FAMILY_SPACES
-from trainables.session import RESULTS_LOG
+from trainables.experiment.files import (
+    read_spec,
+    result_rows,
+    scheduler_stops,
+    snapshot_trials,
+    trial_dirs_with_results,
+)
+from trainables.experiment.outcome import outcome
 
-PARQUET_FILE = "results.parquet"
 DROP_RAY_FIELDS = (
     "checkpoint_dir_name", "should_checkpoint", "done", "date", "pid", "hostname", "node_ip",
     "time_this_iter_s", "time_since_restore", "iterations_since_restore",
@@ -54,8 +58,7 @@ def trial_dirs(directory: Path) -> list[tuple[Path, str]]:
     listed = snapshot_trials(directory)
     if listed:
         return [(t.directory, t.status) for t in listed]
-    found = {p.parent for name in (RESULTS_LOG, TUNE_RESULTS) for p in directory.glob(f"*/{name}")}
-    return [(path, "") for path in sorted(found)]
+    return [(path, "") for path in sorted(trial_dirs_with_results(directory))]
 
 
 def load_experiment(directory: str | Path) -> pd.DataFrame:
@@ -90,6 +93,7 @@ def load_experiment(directory: str | Path) -> pd.DataFrame:
                     "early_stopped": ended.kind == "stopped",
                     "best_so_far": best,
                     "max_t": max_t,
+                    "concurrency": int(spec.get("max_concurrent_trials", 1)),
                     "metric": metric,
                     "mode": mode,
                     "family": spec["family"],

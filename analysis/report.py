@@ -16,11 +16,13 @@ import optuna
 import pandas as pd
 import yaml
 
-from analysis import figures, published
-from analysis.experiment import open_storage, read_spec, store_url
-from analysis.load import PARQUET_FILE, final_rows, load, write_parquet
+from analysis import figures
+from analysis.load import final_rows, load, write_parquet
 from analysis.sections import ReportContext, Section, contributed
 from analysis.tables import Importance, family_summary, param_importance, variant_table
+from spaces.rungs import asha_rungs
+from trainables.experiment.files import PARQUET_FILE, grid_files, read_spec, store_url
+from trainables.experiment.store import open_storage
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }
@@ -30,7 +32,6 @@ table { border-collapse: collapse; margin: 1em 0; } td, th { padding: 4px 10px; 
 th { background: #eef; } tr:nth-child(even) td { background: #fafafa; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
 """
-SAMPLE_GRIDS = "samples/iteration_*.png"
 
 
 def study_trials(directory: Path, spec: dict) -> list[optuna.trial.FrozenTrial]:
@@ -51,7 +52,7 @@ def best_grids(frame: pd.DataFrame, count: int = 3) -> list[tuple[str, str]]:
     )
     grids = []
     for _, row in ranked.head(count).iterrows():
-        pictures = sorted(Path(row["trial_dir"]).glob(SAMPLE_GRIDS))
+        pictures = grid_files(Path(row["trial_dir"]))
         if pictures:
             title = f"{row['variant']} {metric} {row[metric]:.1f} (trial {row['trial_id']})"
             grids.append((title, str(pictures[-1])))
@@ -95,13 +96,26 @@ def lead(context: ReportContext) -> str:
     ]
     if len(finite):
         best = final.loc[finite.idxmin() if mode == "min" else finite.idxmax()]
+        table = variant_table(context.frame)
+        budget = table.attrs["budget"]
+        ranked = table[np.isfinite(table["best at budget"].astype(float))]
+        ranking = ", ".join(
+            f"{html.escape(str(v))} ({row['best at budget']:.2f})" for v, row in ranked.iterrows()
+        )
         parts.append(
-            f"Best {metric}: <b>{best[metric]:.2f}</b> (trial {best['trial_id']}, "
+            f"Compared at one budget ({html.escape(budget.describe())}), the variants rank "
+            f"by best {metric}: <b>{ranking}</b>."
+            + (
+                f" Never reached it: {html.escape(', '.join(budget.unranked))}."
+                if budget.unranked
+                else ""
+            )
+        )
+        parts.append(
+            f"The best {metric} of any length: {best[metric]:.2f} (trial {best['trial_id']}, "
             f"{best['training_iteration']} iterations; "
             f"{html.escape(describe_trial(best, searched_columns(final)))})."
         )
-        ranking = ", ".join(map(html.escape, variant_table(context.frame).index))
-        parts.append(f"Variants by best {metric}: {ranking}.")
     for family in sorted(final["family"].unique()):
         report = contributed(family)
         if report is not None:
@@ -169,7 +183,7 @@ def generic_sections(context: ReportContext, importance: Importance) -> list[Sec
     frame, spec = context.frame, context.specs[0]
     final, label = final_rows(frame), metric_label(context)
     scheduler = spec.get("scheduler", {})
-    rungs = figures.asha_rungs(
+    rungs = asha_rungs(
         int(scheduler.get("max_t", final["training_iteration"].max())),
         int(scheduler.get("grace_period", 1)),
         int(scheduler.get("reduction_factor", 2)),
@@ -207,20 +221,15 @@ def diverged_html(frame: pd.DataFrame) -> str:
     )
 
 
-def published_html() -> str:
-    """Lucic et al.'s Table 2 (all four data sets and the VAE row) and the reports' results."""
-    table = published.lucic_table()
-    table["shown"] = [
-        f"{m:.1f} ± {s:.1f}" for m, s in zip(table["mean"], table["std"], strict=True)
-    ]
-    pivot = table.pivot(index="model", columns="dataset", values="shown")[list(published.DATASETS)]
-    reported = published.reported_table()
-    return (
-        f"<p>{html.escape(published.LUCIC_2018)}.</p>"
-        + pivot.to_html(border=0)
-        + "<p>Results of the reports our users start from, each with its source:</p>"
-        + reported.to_html(border=0, index=False)
-    )
+def published_html(families: list[str]) -> str:
+    """The published numbers of the families this report holds, each with its sources."""
+    parts = []
+    for family in families:
+        report = contributed(family)
+        block = report.published() if report is not None else ""
+        if block:
+            parts.append(f"<h3>{html.escape(family)}</h3>{block}")
+    return "".join(parts) or "<p>None for these families.</p>"
 
 
 def render_section(part: Section, first_plot: bool) -> str:
@@ -234,13 +243,15 @@ def render_section(part: Section, first_plot: bool) -> str:
     return heading + sentence + part.html + plot
 
 
-def render(title: str, lead_html: str, parts: list[Section], spec: dict) -> str:
+def render(
+    title: str, lead_html: str, parts: list[Section], spec: dict, families: list[str]
+) -> str:
     body = [f"<h1>{html.escape(title)}</h1>", f'<p class="lead">{lead_html}</p>']
     plotted = False
     for part in parts:
         body.append(render_section(part, first_plot=not plotted))
         plotted = plotted or part.figure is not None
-    body.append("<h2>Published numbers</h2>" + published_html())
+    body.append("<h2>Published numbers</h2>" + published_html(families))
     body.append("<h2>The spec that produced the study</h2>")
     body.append(f"<pre>{html.escape(yaml.safe_dump(spec, sort_keys=False))}</pre>")
     head = f'<meta charset="utf-8"><title>{html.escape(title)}</title><style>{STYLE}</style>'
@@ -276,15 +287,21 @@ def write_report(
     if extra is not None:
         parts += extra(frame, specs[0], metric_label(context))
     title = f"gantune report: {', '.join(d.name for d in directories)}"
-    output.write_text(render(title, lead(context), parts, specs[0]))
+    families = sorted(frame["family"].unique())
+    output.write_text(render(title, lead(context), parts, specs[0], families))
     return output
 
 
 def tables_section(frame: pd.DataFrame) -> Section:
     """Trials per variant and per family, and the trials that diverged or failed."""
     number = {"float_format": lambda v: f"{v:.2f}", "border": 0}
+    table = variant_table(frame)
     text = (
-        variant_table(frame).to_html(**number)
+        f"<p>Ranked at one budget: {html.escape(table.attrs['budget'].describe())}; "
+        "trials stopped earlier are not in the 'at budget' columns. 'best of any length' "
+        "is the best value a variant's trials reached at any iteration count, beside the "
+        "iterations that trial trained.</p>"
+        + table.to_html(**number)
         + "<h3>Per family</h3>"
         + family_summary(frame).to_html(**number)
         + diverged_html(frame)

@@ -10,6 +10,14 @@ import numpy as np
 import optuna
 import pandas as pd
 
+from analysis.budget import (
+    at_iteration,
+    best_row,
+    finite_rows,
+    iterations_trained,
+    median_or_nan,
+    shared_budget,
+)
 from analysis.load import final_rows
 
 
@@ -33,25 +41,41 @@ def counts(group: pd.DataFrame) -> dict[str, int]:
 
 
 def variant_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per variant (the stratify key's value): how its trials ended and its best
-    and median final metric, ordered best first."""
+    """One row per variant (the stratify key's value): how its trials ended, how long they
+    trained, and its best and median metric at the common budget (`analysis.budget`: the
+    highest iteration every variant reached), ranked by that; beside it, the best value of
+    any length and the iterations that trial trained. Variants that never reached the
+    budget come last, unranked. The budget is in `table.attrs["budget"]`."""
+    budget = shared_budget(frame)
     final = final_rows(frame)
     metric, mode = final["metric"].iloc[0], final["mode"].iloc[0]
+    at = at_iteration(frame, budget.iteration) if budget.iteration else frame.iloc[:0]
+    trained = iterations_trained(frame)
     rows = []
     for variant, group in final.groupby("variant"):
-        values = group[metric].astype(float)
-        finite = values[np.isfinite(values)]
+        here = at[at["variant"] == variant]
+        best_any = best_row(finite_rows(group)) if len(finite_rows(group)) else None
+        ids = group.set_index(["experiment", "trial_id"]).index
+        lengths = trained.reindex(ids)
         rows.append(
             {"variant": variant}
             | counts(group)
             | {
-                "best": best_of(values, mode),
-                "median": float(finite.median()) if len(finite) else math.nan,
+                "iterations (max)": int(lengths.max()),
+                "iterations (median)": float(lengths.median()),
+                "best at budget": best_of(here[metric], mode) if len(here) else math.nan,
+                "median at budget": median_or_nan(here[metric]),
+                "best of any length": math.nan if best_any is None else best_any[metric],
+                "its iterations": math.nan
+                if best_any is None
+                else int(best_any["training_iteration"]),
                 "images_trained": int(group["images_seen"].sum()),
             }
         )
     table = pd.DataFrame(rows).set_index("variant")
-    return table.sort_values("best", ascending=mode == "min", na_position="last")
+    table = table.sort_values("best at budget", ascending=mode == "min", na_position="last")
+    table.attrs["budget"] = budget
+    return table
 
 
 def family_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -21,14 +21,12 @@ from pathlib import Path
 import optuna
 import torch
 
-from analysis.experiment import result_rows
 from analysis.load import load_experiment
-from analysis.tune_files import snapshot_trials
 from search import preflight, tuner
 from search.follow import SnapshotFollower
 from search.retention import directory_size
 from search.spec import load_spec
-from trainables.session import write_state
+from trainables.experiment.files import result_rows, snapshot_trials, write_state
 from trainables.trial import build_trainer, checkpoint_state, resolve
 
 FOLLOW_SECONDS: list[float] = []

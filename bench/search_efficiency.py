@@ -1,91 +1,134 @@
-"""Search efficiency on recorded learning curves (a tabular benchmark), and the Lucic et
-al. ranking, from the `lucic-mini` study's results (bench/data/lucic-mini.parquet).
+"""Search efficiency on recorded pools, as hyperparameter-search papers measure it.
 
-Replays every trial's recorded FID curve and iteration costs through random search (FIFO),
-gantune's ASHA (the real scheduler class) and synchronous successive halving, on W
-simulated workers over many random trial orders, and prints (all measured in this run):
+Every pool in bench/data/ (a FIFO study: every setting trained to its end, its curves and
+per-iteration costs recorded; `bench/record_pool.py`) is replayed through every method of
+`search.methods` (random search at 1x and 2x, ASHA with reduction factors 2-4 and grace
+periods 1 and 2, asynchronous and synchronous Hyperband, median stopping, synchronous
+successive halving, one rung then the top k, gantune's curve stopping), each through its
+real scheduler class, on W simulated workers, over random trial orders of the pool as
+recorded and over resampled pools (settings drawn with replacement, one seed each).
+Printed per pool and W, all measured in this run:
 
-- the compute ASHA (and SHA) need to reach the best final FID random search reaches with
-  its whole budget, as a share of that budget (goal: ASHA at most 1/4);
-- ASHA's wall time to finish the study's best configuration against that configuration's
-  own training time (an oracle that trains only it), and how often ASHA stopped it;
-- the rank correlation of each rung's FID with the final FID;
-- per loss: the best FID and the mean of the best 3, beside Lucic et al.'s Fashion-MNIST
-  column, with the Spearman correlation of the two orders and a bootstrap interval.
+- each method's compute-to-match (share of random search's whole budget: median,
+  10-90%, share of replicates matched), the per-replicate ratio to random search's own
+  compute-to-match (exact target, and within the metric's evaluation noise), the
+  compute of its whole search, and its distance from the limit;
+- the limit: a scheduler that knew only which setting is best;
+- the rank correlation of each rung's value with the final value;
+- for GAN pools, the Lucic et al. ranking at the pool's one budget.
 
-    python bench/search_efficiency.py [--data PARQUET] [--workers 2,8] [--orders 50]
-                                      [-o search_efficiency.html]
+    python bench/search_efficiency.py [--pools lucic-mini,lucic-long,vae-long]
+        [--workers 1,2,8,32] [--replicates 50] [-o search_efficiency.html]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
-import pandas as pd
+import numpy as np
 
 from analysis.load import read_parquet
-from analysis.sections.gan import lucic_table
-from search.efficiency import anytime_figure, measure, rung_figure, summary_rows
-from search.replay import curves_of
+from search.efficiency import measure, pool_of, rung_correlations, summary_table
+from search.efficiency_report import format_table, regret_figure
+from search.methods import REFERENCE
 
-DATA = Path(__file__).with_name("data") / "lucic-mini.parquet"
-LUCIC_STEPS = 15_625  # their training steps per setting on Fashion-MNIST (Lucic et al. 2018)
+DATA = Path(__file__).with_name("data")
+CURVE = "curve stopping"
 
 
-def differences(frame: pd.DataFrame) -> str:
-    """How this run's protocol differs from Lucic et al.'s, read from the run itself."""
-    last = frame.sort_values("training_iteration").groupby("trial_id").last()
-    steps = int((last["images_seen"] / last["config.batch_size"]).median())
-    width = float(last["config.width"].median()) if "config.width" in last else 1.0
-    per_loss = int(last.groupby("variant").size().median())
+def noise_of(name: str) -> tuple[float, str]:
+    record_path = DATA / f"{name}.json"
+    if not record_path.is_file():
+        return 0.0, "unknown (no record): within-delta equals exact"
+    record = json.loads(record_path.read_text())
+    noise = record["noise"]
+    source = noise.get("source", f"best trial under {noise['seeds']} evaluation seeds")
+    return float(noise["std"]), f"{noise['std']:.2f} ({source}, {noise['eval_samples']} samples)"
+
+
+def describe(pool) -> str:
+    costs = [c.costs[: pool.max_t].sum() + c.setup for c in pool.curves]
+    first = np.median([c.costs[0] for c in pool.curves]) / np.median(costs)
     return (
-        "What differs from Lucic et al.'s protocol: InfoGAN-style nets at "
-        f"{width:g} of their width, {steps:,} discriminator batches "
-        f"({float(last['epoch'].median()):.1f} epochs) instead of {LUCIC_STEPS:,} steps, "
-        f"{per_loss} random settings per loss instead of 100 (and no 50-seed re-runs of the "
-        f"best), {int(last['config.eval_samples'].median()):,} evaluation samples instead of "
-        "10,000, and our fmnist-cnn features instead of Inception. The comparison can show "
-        "whether the losses that learn fastest early under these ranges are the ones Lucic "
-        "et al. found best at convergence; it cannot confirm or refute their values or their "
-        "claim that, given enough budget, no loss wins consistently."
+        f"{pool.name}: {pool.settings} settings x {pool.seeds} seed(s), max_t {pool.max_t}, "
+        f"median trial {np.median(costs):.0f} s, first iteration {first:.3f} of a trial, "
+        f"start-up {np.median([c.setup for c in pool.curves]):.1f} s"
     )
+
+
+def targets_line(pool, results: dict[int, dict]) -> str:
+    """The closing check of the curve scheduler against ASHA and the limit."""
+    lines = []
+    for workers, (recorded, _) in results.items():
+        table = summary_table(recorded)
+        if CURVE not in table.index:
+            continue
+        curve, asha = table.loc[CURVE], table.loc[REFERENCE]
+        lines.append(
+            f"  W={workers}: curve/ASHA compute-to-match {curve['to match (share)'] / asha['to match (share)']:.2f}x "  # noqa: E501
+            f"(target <= 0.7), curve / limit {curve['over the limit']:.2f}x (target <= 1.5), "
+            f"best found {curve['matched']:.0%} vs ASHA {asha['matched']:.0%}"
+        )
+    return "\n".join(lines)
+
+
+def lucic_ranking(frame) -> str:
+    from analysis.sections.gan import lucic_table
+
+    if frame["family"].iloc[0] != "gan" or "config.loss" not in frame:
+        return ""
+    table = lucic_table(frame, "fmnist-cnn")
+    shown = table.table[["trials", "best", "top_mean", "published_mean"]]
+    lines = [f"compared at iteration {table.iteration}"]
+    lines.append(shown.to_string(float_format=lambda v: f"{v:.2f}"))
+    return "\n".join(lines + table.describe_rankings())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--workers", default="2,8")
-    parser.add_argument("--orders", type=int, default=50)
+    parser.add_argument("--pools", default="lucic-mini,lucic-long,vae-long")
+    parser.add_argument("--workers", default="1,2,8,32")
+    parser.add_argument("--replicates", type=int, default=50)
     parser.add_argument("-o", "--output", type=Path, default=Path("search_efficiency.html"))
     args = parser.parse_args()
-    frame = read_parquet(args.data)
-    max_t = int(frame["max_t"].iloc[0])
-    curves = curves_of(frame)
-    print(f"{len(curves)} trials of {args.data.name}, max_t {max_t}, ASHA grace 1 rf 2")
     figures = []
-    for workers in (int(w) for w in args.workers.split(",")):
-        started = time.perf_counter()
-        result = measure(curves, max_t, 1, 2, workers, args.orders)
+    for name in args.pools.split(","):
+        path = DATA / f"{name}.parquet"
+        if not path.is_file():
+            print(f"\n{name}: no pool at {path}; skipped")
+            continue
+        frame = read_parquet(path)
+        noise, noise_text = noise_of(name)
+        pool = pool_of(frame, name, noise)
+        print(f"\n=== {describe(pool)}\nevaluation noise (delta): {noise_text}")
+        correlations = rung_correlations(pool.curves, pool.max_t)
         print(
-            f"\n{workers} workers, {args.orders} random orders "
-            f"({time.perf_counter() - started:.1f}s to replay):"
+            "Spearman of the value at a rung with the final value: "
+            + ", ".join(f"iteration {r}: {rho:.2f}" for r, rho in correlations.items())
         )
-        for what, value in summary_rows(result):
-            print(f"  {what}: {value}")
-        figures.append(anytime_figure(result, "FID"))
-    figures.append(rung_figure(result))
-    table = lucic_table(frame, "fmnist-cnn")
-    print("\nper loss (FID, fmnist-cnn features) beside Lucic et al. 2018, Fashion-MNIST:")
-    shown = table.table[["trials", "best", "top_mean", "published_mean", "published_std"]]
-    print(shown.to_string(float_format=lambda v: f"{v:.2f}"))
-    interval = ""
-    if table.interval:
-        low, high = table.interval
-        interval = f" (95% bootstrap interval over trials: {low:.2f} to {high:.2f})"
-    print(f"Spearman of our order and theirs: {table.spearman:.2f}{interval}")
-    print(f"\n{differences(frame)}")
+        results = {}
+        for workers in (int(w) for w in args.workers.split(",")):
+            started = time.perf_counter()
+            recorded = measure(pool, workers, args.replicates, bootstrap=False, seed=1)
+            resampled = measure(pool, workers, args.replicates, bootstrap=True, seed=2)
+            results[workers] = (recorded, resampled)
+            seconds = time.perf_counter() - started
+            kinds = (
+                (recorded, "orders of the pool as recorded"),
+                (resampled, "resampled pools (settings with replacement)"),
+            )
+            for result, what in kinds:
+                print(f"\n{name}, W={workers}, {result.replicates} {what} ({seconds:.0f}s):")
+                print(format_table(summary_table(result)))
+            figures.append(regret_figure(resampled, pool.label))
+        print(f"\n{name}: curve stopping against the targets (orders of the recorded pool):")
+        print(targets_line(pool, results))
+        ranking = lucic_ranking(frame)
+        if ranking:
+            print(f"\n{name}: the Lucic et al. ranking at this budget:\n{ranking}")
     html = "".join(
         f.to_html(full_html=False, include_plotlyjs=i == 0) for i, f in enumerate(figures)
     )

@@ -1,21 +1,24 @@
-"""`gantune`: one argparse root; each command group lives in `search.commands.<name>`."""
+"""`gantune`: one argparse root. The generic command groups live in
+`search.commands.<name>`; a family (or what families share) adds its own verbs in
+`trainables/<package>/commands.py`, found by its place."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
+import pkgutil
 import sys
+import traceback
 
 # Command modules, each exposing `register(subparsers)`; imported lazily so that
 # `gantune data ...` does not pay for importing Ray.
 COMMANDS = {
     "data": "search.commands.data",
     "metrics": "search.commands.metrics",
-    "classifier": "search.commands.classifier",
     "train": "search.commands.train",
     "generate": "search.commands.generate",
-    "translate": "search.commands.translate",
     "families": "search.commands.families",
     "search": "search.commands.search",
     "dashboard": "search.commands.dashboard",
@@ -23,10 +26,23 @@ COMMANDS = {
 }
 
 
+def contributed_commands() -> list[str]:
+    """Every `trainables/<package>/commands.py`: a family's own verbs, or those its kind
+    shares (translation)."""
+    import trainables
+
+    found = []
+    for package in pkgutil.iter_modules(trainables.__path__):
+        name = f"trainables.{package.name}.commands"
+        if package.ispkg and importlib.util.find_spec(name):
+            found.append(name)
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gantune", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMANDS.values():
+    for module in [*COMMANDS.values(), *contributed_commands()]:
         importlib.import_module(module).register(subparsers)
     return parser
 
@@ -36,13 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     # We checkpoint every iteration on purpose (resumable trials); Tune's warning about
     # frequent experiment snapshots is noise here.
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "family_options", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
         return int(args.run(args) or 0)
     except (ValueError, FileNotFoundError, RuntimeError) as error:
+        if os.environ.get("GANTUNE_TRACEBACK"):  # where an error came from, when asked
+            traceback.print_exc()
         print(f"gantune {args.command}: error: {error}", file=sys.stderr)
         return 2
 

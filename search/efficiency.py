@@ -1,64 +1,88 @@
-"""Search efficiency, measured on a FIFO experiment's recorded curves (`analysis.replay`):
-over many random trial orders on W simulated workers,
+"""Search efficiency as hyperparameter-search papers measure it, on recorded pools.
 
-- the compute ASHA needs to reach the best full-budget value that random search (FIFO)
-  reaches with its whole budget, as a share of that budget (and the same for synchronous
-  successive halving);
-- anytime curves: the best full-budget value found so far against compute, per method;
-- how long ASHA takes (wall clock) to finish the study's best configuration, against that
-  configuration's own training time (an oracle that trains only it), and how often ASHA
-  stopped it early;
-- the rank correlation between each rung's value and the final value over all trials (how
-  far early stopping can be trusted, since a GAN's FID is not monotone in training).
+A pool is a FIFO experiment (every setting trained to its end, `search.replay`). Each
+replicate draws a trial order (and, when bootstrapping, a pool resampled over settings:
+settings drawn with replacement, one of each setting's seeds at random) and replays every
+method (`search.methods`) on W workers. Per method and replicate:
+
+- compute-to-match: the compute (seconds of all workers, start-up costs included) spent
+  until the method's best full-budget value reaches the target; the target is the pool's
+  best final value ("exact"), or that plus the metric's own noise (the standard deviation
+  of the value over evaluation seeds at the pool's sample count: "within delta"). A
+  method that never matches counts at its whole search's compute;
+- the per-replicate ratio of that to random search's own compute-to-match (random search
+  trains every setting, so it always matches: in a random order it meets the best after
+  about half of its budget);
+- the compute of the whole search, and the regret (best full-budget value so far minus
+  the pool's best) against compute;
+- the limit: a scheduler that knew which setting is best, and nothing else, would still
+  start every setting before it in the order and stop each at the first rung, and train
+  only the best to the end; its compute over random search's compute-to-match is the
+  best ratio any scheduler can reach in that order.
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
 import warnings
-from dataclasses import dataclass
-from pathlib import Path
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
-import plotly.graph_objects as go
+import pandas as pd
 from scipy import stats
 
-from analysis.figures import asha_rungs
-from search.replay import (
-    Curve,
-    FifoDecider,
-    Replay,
-    asha_decider,
-    curves_of,
-    replay,
-    replay_sha,
-)
+from search.methods import BASELINE, METHODS
+from search.replay import Curve, Replay, curves_of
+from spaces.rungs import asha_rungs
 
-METHODS = ("random search (FIFO)", "ASHA", "synchronous SHA")
+GRID = np.linspace(0.0, 1.0, 51)  # compute as a share of random search's whole budget
 
 
 @dataclass(frozen=True)
-class Efficiency:
-    workers: int
-    orders: int
-    budget: float  # iteration-seconds random search spends on every trial
-    to_match: dict[str, np.ndarray]  # per method, compute to reach random search's best
-    best_found: dict[str, np.ndarray]  # per method, the best full-budget value at its end
-    time_to_best: np.ndarray  # ASHA wall seconds until the best configuration is finished
-    best_own_time: float  # that configuration's own training seconds
-    best_stopped: float  # share of orders in which ASHA stopped the best configuration
-    rung_correlation: dict[int, float]  # Spearman of the value at a rung and the final one
-    anytime: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+class Pool:
+    name: str
+    curves: list[Curve]
+    max_t: int
+    noise: float = 0.0  # the metric's std over evaluation seeds (0: unknown)
+    label: str = "value"
 
-    def ratio(self, method: str) -> tuple[float, float, float, float]:
-        """Median and 10-90% of compute-to-match / budget, and the share of orders matched."""
-        shares = self.to_match[method] / self.budget
-        reached = np.isfinite(shares)
-        if not reached.any():
-            return math.nan, math.nan, math.nan, 0.0
-        low, mid, high = np.percentile(shares[reached], [10, 50, 90])
-        return float(mid), float(low), float(high), float(reached.mean())
+    @property
+    def settings(self) -> int:
+        return len({c.setting for c in self.curves})
+
+    @property
+    def seeds(self) -> int:
+        return len(self.curves) // max(1, self.settings)
+
+
+def pool_of(frame: pd.DataFrame, name: str, noise: float = 0.0) -> Pool:
+    max_t = int(frame["max_t"].iloc[0])
+    return Pool(name, curves_of(frame), max_t, noise, str(frame["metric"].iloc[0]))
+
+
+def resampled(curves: list[Curve], rng: np.random.Generator) -> list[Curve]:
+    """A pool drawn again: settings with replacement, one of each setting's seeds."""
+    by_setting: dict[str, list[Curve]] = defaultdict(list)
+    for curve in curves:
+        by_setting[curve.setting].append(curve)
+    groups = list(by_setting.values())
+    drawn = rng.integers(len(groups), size=len(groups))
+    picked = []
+    for number, index in enumerate(drawn):
+        seeds = groups[index]
+        chosen = seeds[int(rng.integers(len(seeds)))]
+        picked.append(replace(chosen, trial_id=f"{chosen.trial_id}#{number}"))
+    return picked
+
+
+def one_seed_each(curves: list[Curve], rng: np.random.Generator) -> list[Curve]:
+    """The pool as recorded, one seed per setting (a search tries each setting once)."""
+    by_setting: dict[str, list[Curve]] = defaultdict(list)
+    for curve in curves:
+        by_setting[curve.setting].append(curve)
+    return [seeds[int(rng.integers(len(seeds)))] for seeds in by_setting.values()]
 
 
 def compute_to(run: Replay, target: float) -> float:
@@ -67,16 +91,155 @@ def compute_to(run: Replay, target: float) -> float:
     return float(compute[hit[0]]) if len(hit) else math.inf
 
 
-def on_grid(run: Replay, grid: np.ndarray) -> np.ndarray:
-    compute, best = run.best_full()
+def regret_on(run: Replay, grid: np.ndarray, best: float) -> np.ndarray:
+    compute, found = run.best_full()
     index = np.searchsorted(compute, grid, side="right") - 1
     out = np.full(len(grid), np.nan)
     valid = index >= 0
-    out[valid] = best[index[valid]]
+    out[valid] = found[index[valid]] - best
     return np.where(np.isfinite(out), out, np.nan)
 
 
-def rung_correlations(curves: list[Curve], max_t: int, grace: int, rf: int) -> dict[int, float]:
+def limit_compute(curves: list[Curve], order: list[int], max_t: int, target: float) -> float:
+    """The oracle's compute: the first rung of every setting before the first one that
+    meets the target, then that one trained to the end."""
+    spent = 0.0
+    for position in order:
+        curve = curves[position]
+        if curve.final(max_t) <= target + 1e-12:
+            return spent + curve.setup + float(curve.costs[:max_t].sum())
+        spent += curve.setup + float(curve.costs[0])
+    return math.inf
+
+
+@dataclass
+class Measurement:
+    pool: str
+    workers: int
+    replicates: int
+    bootstrap: bool
+    methods: list[str]
+    to_match: dict[str, np.ndarray]  # exact target; unmatched: the whole search's compute
+    matched: dict[str, np.ndarray]
+    to_match_delta: dict[str, np.ndarray]
+    matched_delta: dict[str, np.ndarray]
+    total: dict[str, np.ndarray]  # the whole search's compute
+    regret: dict[str, np.ndarray]  # replicates x GRID
+    limit: np.ndarray  # the oracle's compute (exact target)
+    budget: np.ndarray  # random search's whole budget
+
+    def ratio(self, method: str, delta: bool = False) -> np.ndarray:
+        """Per replicate: the method's compute-to-match over random search's."""
+        table = self.to_match_delta if delta else self.to_match
+        return table[method] / table[BASELINE]
+
+    def limit_ratio(self) -> np.ndarray:
+        return self.limit / self.to_match[BASELINE]
+
+
+def measure(
+    pool: Pool,
+    workers: int,
+    replicates: int = 50,
+    bootstrap: bool = False,
+    methods: Iterable[str] | None = None,
+    seed: int = 0,
+) -> Measurement:
+    names = list(methods or METHODS.names())
+    if BASELINE not in names:
+        names.insert(0, BASELINE)
+    rng = np.random.default_rng(seed)
+    shape = {n: np.empty(replicates) for n in names}
+    to_match, matched = {n: np.empty(replicates) for n in names}, dict(shape)
+    to_match_delta, matched_delta = {n: np.empty(replicates) for n in names}, {}
+    total = {n: np.empty(replicates) for n in names}
+    matched = {n: np.zeros(replicates, bool) for n in names}
+    matched_delta = {n: np.zeros(replicates, bool) for n in names}
+    regret = {n: np.empty((replicates, len(GRID))) for n in names}
+    limit, budget = np.empty(replicates), np.empty(replicates)
+    for r in range(replicates):
+        curves = resampled(pool.curves, rng) if bootstrap else one_seed_each(pool.curves, rng)
+        order = [int(i) for i in rng.permutation(len(curves))]
+        best = min(c.final(pool.max_t) for c in curves)
+        targets = (best, best + pool.noise)
+        limit[r] = limit_compute(curves, order, pool.max_t, best)
+        budget[r] = sum(c.setup + float(c.costs[: pool.max_t].sum()) for c in curves)
+        for name in names:
+            run = METHODS.get(name).run(curves, order, workers, pool.max_t, pool.noise)
+            total[name][r] = run.total
+            for target, found, hit in (
+                (targets[0], to_match, matched),
+                (targets[1], to_match_delta, matched_delta),
+            ):
+                spent = compute_to(run, target)
+                hit[name][r] = math.isfinite(spent)
+                found[name][r] = spent if math.isfinite(spent) else run.total
+            regret[name][r] = regret_on(run, GRID * budget[r], best)
+    return Measurement(
+        pool.name, workers, replicates, bootstrap, names, to_match, matched,
+        to_match_delta, matched_delta, total, regret, limit, budget,
+    )  # fmt: skip
+
+
+def spread(values: np.ndarray) -> tuple[float, float, float]:
+    """Median and 10-90% of finite values."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return math.nan, math.nan, math.nan
+    low, mid, high = np.percentile(finite, [10, 50, 90])
+    return float(mid), float(low), float(high)
+
+
+def summary_table(result: Measurement) -> pd.DataFrame:
+    """One row per method: compute-to-match (share of random search's whole budget),
+    the per-replicate ratio to random search (exact and within delta), the share matched,
+    the whole search's compute, and how far the method is from the limit."""
+    rows = []
+    limit_ratio = result.limit_ratio()
+    for name in result.methods:
+        share = result.to_match[name] / result.budget
+        ratio, ratio_delta = result.ratio(name), result.ratio(name, delta=True)
+        rows.append(
+            {
+                "method": name,
+                "to match (share)": spread(share)[0],
+                "to match 10%": spread(share)[1],
+                "to match 90%": spread(share)[2],
+                "matched": float(result.matched[name].mean()),
+                "ratio to random": spread(ratio)[0],
+                "ratio 10%": spread(ratio)[1],
+                "ratio 90%": spread(ratio)[2],
+                "ratio within delta": spread(ratio_delta)[0],
+                "matched within delta": float(result.matched_delta[name].mean()),
+                "whole search (share)": spread(result.total[name] / result.budget)[0],
+                "over the limit": spread(ratio / limit_ratio)[0],
+            }
+        )
+    rows.append(
+        {
+            "method": "limit (knows the best setting)",
+            "to match (share)": spread(result.limit / result.budget)[0],
+            "to match 10%": spread(result.limit / result.budget)[1],
+            "to match 90%": spread(result.limit / result.budget)[2],
+            "matched": 1.0,
+            "ratio to random": spread(limit_ratio)[0],
+            "ratio 10%": spread(limit_ratio)[1],
+            "ratio 90%": spread(limit_ratio)[2],
+            "over the limit": 1.0,
+        }
+    )
+    return pd.DataFrame(rows).set_index("method")
+
+
+def regret_bands(result: Measurement, method: str) -> tuple[np.ndarray, ...]:
+    with warnings.catch_warnings():  # before anything finished, a column is all NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, mid, high = np.nanpercentile(result.regret[method], [10, 50, 90], axis=0)
+    return GRID, mid, low, high
+
+
+def rung_correlations(curves: list[Curve], max_t: int, grace: int = 1, rf: int = 2):
+    """Spearman of the value at each rung with the final value, over full curves."""
     full = [c for c in curves if c.length >= max_t and np.isfinite(c.values[max_t - 1])]
     final = np.array([c.values[max_t - 1] for c in full])
     found = {}
@@ -85,162 +248,3 @@ def rung_correlations(curves: list[Curve], max_t: int, grace: int, rf: int) -> d
         if len(full) >= 3:
             found[rung] = float(stats.spearmanr(at_rung, final).statistic)
     return found
-
-
-def measure(
-    curves: list[Curve],
-    max_t: int,
-    grace: int = 1,
-    rf: int = 2,
-    workers: int = 2,
-    orders: int = 50,
-    seed: int = 0,
-) -> Efficiency:
-    rng = np.random.default_rng(seed)
-    finals = [c.values[max_t - 1] if c.length >= max_t else math.inf for c in curves]
-    best = int(np.argmin(finals))
-    budget = float(sum(c.costs[:max_t].sum() for c in curves))
-    grid = np.linspace(0, budget, 60)
-    to_match = {m: np.empty(orders) for m in METHODS}
-    best_found = {m: np.empty(orders) for m in METHODS}
-    curves_on_grid = {m: np.empty((orders, len(grid))) for m in METHODS}
-    time_to_best, stopped = np.empty(orders), 0
-    for k in range(orders):
-        order = list(rng.permutation(len(curves)))
-        with tempfile.TemporaryDirectory(prefix="gantune-replay-") as scratch:
-            asha = asha_decider(max_t, grace, rf, Path(scratch))
-            runs = {
-                METHODS[0]: replay(curves, order, workers, FifoDecider(), max_t),
-                METHODS[1]: replay(curves, order, workers, asha, max_t),
-                METHODS[2]: replay_sha(curves, order, workers, max_t, grace, rf),
-            }
-        target = float(runs[METHODS[0]].best_full()[1][-1])
-        for method, run in runs.items():
-            to_match[method][k] = compute_to(run, target)
-            best_found[method][k] = float(run.best_full()[1][-1])
-            curves_on_grid[method][k] = on_grid(run, grid)
-        asha = runs[METHODS[1]]
-        done = [s.time for s in asha.steps if s.trial == best and s.full]
-        time_to_best[k] = done[0] if done else math.inf
-        stopped += best in asha.stopped
-    anytime = {}
-    for method, values in curves_on_grid.items():
-        with warnings.catch_warnings():  # before anything finished, a column is all NaN
-            warnings.simplefilter("ignore", RuntimeWarning)
-            low, mid, high = np.nanpercentile(values, [10, 50, 90], axis=0)
-        anytime[method] = (grid, mid, low, high)
-    return Efficiency(
-        workers, orders, budget, to_match, best_found, time_to_best,
-        float(curves[best].costs[:max_t].sum()), stopped / orders,
-        rung_correlations(curves, max_t, grace, rf), anytime,
-    )  # fmt: skip
-
-
-def summary_rows(result: Efficiency) -> list[tuple[str, str]]:
-    rows = []
-    for method in METHODS[1:]:
-        mid, low, high, reached = result.ratio(method)
-        rows.append(
-            (
-                f"{method}: compute to match random search's best / its whole budget",
-                f"{mid:.3f} (10-90%: {low:.3f}-{high:.3f}; matched in {reached:.0%} of orders)",
-            )
-        )
-    finite = result.time_to_best[np.isfinite(result.time_to_best)]
-    if len(finite):
-        ratio = np.median(finite) / result.best_own_time
-        rows.append(
-            (
-                "ASHA: wall time to finish the best configuration / its own training time",
-                f"{ratio:.2f}x (median over the orders where it finished it)",
-            )
-        )
-    rows.append(
-        ("ASHA stopped the best configuration early", f"{result.best_stopped:.0%} of orders")
-    )
-    for rung, rho in result.rung_correlation.items():
-        rows.append(
-            (f"Spearman of the value at iteration {rung} and the final value", f"{rho:.2f}")
-        )
-    return rows
-
-
-COLOURS = {METHODS[0]: "#1f77b4", METHODS[1]: "#d62728", METHODS[2]: "#2ca02c"}
-
-
-def anytime_figure(result: Efficiency, label: str) -> go.Figure:
-    figure = go.Figure()
-    for method, (grid, mid, low, high) in result.anytime.items():
-        figure.add_trace(
-            go.Scatter(
-                x=np.concatenate([grid, grid[::-1]]),
-                y=np.concatenate([high, low[::-1]]),
-                fill="toself",
-                fillcolor=COLOURS[method],
-                opacity=0.18,
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-        figure.add_trace(
-            go.Scatter(x=grid, y=mid, mode="lines", line={"color": COLOURS[method]}, name=method)
-        )
-    figure.update_layout(
-        title=f"best full-budget {label} found against compute ({result.workers} workers, "
-        f"{result.orders} orders; bands 10-90%)"
-    )
-    figure.update_xaxes(title="compute spent (iteration-seconds)")
-    figure.update_yaxes(title=f"best {label} so far")
-    return figure
-
-
-def rung_figure(result: Efficiency) -> go.Figure:
-    rungs = list(result.rung_correlation)
-    figure = go.Figure(go.Bar(x=[str(r) for r in rungs], y=list(result.rung_correlation.values())))
-    figure.update_layout(title="how well a rung's value predicts the final value")
-    figure.update_xaxes(title="rung (iteration)", type="category")
-    figure.update_yaxes(title="Spearman correlation with the final value", range=[-1, 1])
-    return figure
-
-
-def replayable(frame, spec: dict) -> bool:
-    """A single FIFO experiment with recorded iteration costs: its curves can be replayed."""
-    fifo = spec.get("scheduler", {}).get("kind") == "fifo"
-    return fifo and frame["experiment"].nunique() == 1 and "train_seconds" in frame
-
-
-def sections(frame, spec: dict, label: str, workers: int = 2, orders: int = 50) -> list:
-    """The report's search-efficiency sections for a FIFO experiment (every trial ran to
-    its end, so its curves can be replayed); none for other experiments."""
-    from analysis.sections import Section
-
-    if not replayable(frame, spec):
-        return []
-    scheduler = spec.get("scheduler", {})
-    max_t = int(scheduler.get("max_t", frame["training_iteration"].max()))
-    curves = curves_of(frame)
-    result = measure(curves, max_t, 1, 2, workers, orders)
-    rows = "".join(
-        f"<tr><td>{what}</td><td>{value}</td></tr>" for what, value in summary_rows(result)
-    )
-    text = (
-        "<p>This experiment trained every trial to its end (FIFO), so its learning curves "
-        f"can be replayed through other search methods: {orders} random trial orders on "
-        f"{workers} simulated workers, each iteration costing its recorded seconds; ASHA "
-        "with grace 1 and reduction factor 2 is gantune's own scheduler class. Random "
-        f"search's whole budget: {result.budget:.0f} iteration-seconds.</p>"
-        f"<table>{rows}</table>"
-    )
-    return [
-        Section(
-            "efficiency", "Search efficiency, replayed", "", anytime_figure(result, label), text
-        ),
-        Section(
-            "rungcorrelation",
-            "Early values against final values",
-            "A rung's value predicts the final one as well as this correlation says: the "
-            "trust early stopping can have here.",
-            rung_figure(result),
-        ),
-    ]

@@ -12,7 +12,7 @@ import signal
 import time
 from pathlib import Path
 
-FILE = "ray_processes.json"
+from trainables.experiment.files import PROCESSES_FILE
 
 
 def start_time(pid: int) -> int | None:
@@ -52,9 +52,9 @@ def descendants(roots: set[int]) -> set[int]:
 
 def local_ray_processes() -> dict[str, int]:
     """The processes of the Ray this driver started, by role: {raylet: pid, ...}."""
-    import ray
+    from trainables.ray_internals import local_node
 
-    node = getattr(ray._private.worker, "_global_node", None)
+    node = local_node()
     if node is None or not node.head:
         return {}  # we joined a cluster; its processes are not ours
     return {
@@ -74,14 +74,16 @@ def record(directory: Path) -> dict[str, int]:
         below = descendants(set(processes.values())) - set(processes.values())
         roles = processes | {f"child {pid}": pid for pid in sorted(below)}
         rows = [{"role": role, "pid": pid, "start": start_time(pid)} for role, pid in roles.items()]
-        (directory / FILE).write_text(json.dumps({"driver": os.getpid(), "processes": rows}))
+        (directory / PROCESSES_FILE).write_text(
+            json.dumps({"driver": os.getpid(), "processes": rows})
+        )
     return processes
 
 
 def end_leftovers(directory: Path, grace_s: float = 10.0) -> list[int]:
     """End the recorded Ray processes that still run (same PID and start time, so never a
     stranger that reused a PID) and everything below them; return the PIDs ended."""
-    path = directory / FILE
+    path = directory / PROCESSES_FILE
     if not path.is_file():
         return []
     recorded = json.loads(path.read_text())

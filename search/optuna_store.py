@@ -26,9 +26,9 @@ import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 from optuna.trial import FrozenTrial, TrialState
 
-from analysis.experiment import open_storage, result_rows, scheduler_stops
-from analysis.outcome import Outcome, outcome
-from analysis.tune_files import snapshot_trials
+from trainables.experiment.files import result_rows, scheduler_stops, snapshot_trials
+from trainables.experiment.outcome import Outcome, outcome
+from trainables.experiment.store import open_storage
 
 TUNE_ID = "tune_trial_id"
 TUNE_STATE = "tune_state"  # what the stored row was written from, to notice changes
@@ -145,21 +145,33 @@ class StoreMirror:
     def frozen(self, trial: EndedTrial) -> FrozenTrial:
         return frozen_trial(trial, self.replay(trial.config), self.metric)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Tune pickles its callbacks into the experiment; the cache stays behind.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_study", "_stored")}
+
     def sync(self) -> int:
-        """Write what is missing (or rebuild when a stored row went stale); rows written."""
-        study = open_study(self.store, self.study_name, self.mode)
-        stored = {t.user_attrs.get(TUNE_ID): t for t in study.get_trials(deepcopy=False)}
+        """Write what is missing (or rebuild when a stored row went stale); rows written.
+        What the study holds is read once and then kept in memory (this process is the
+        store's one writer), so a sync costs the snapshot's size, not the store's."""
+        study, stored = self.cached()
         ended = list(ended_trials(self.experiment_dir))
         wanted = {trial.trial_id: trial.key() for trial in ended}
-        stale = [
-            trial_id
-            for trial_id, row in stored.items()
-            if wanted.get(trial_id) != row.user_attrs.get(TUNE_STATE)
-        ]
-        if stale:
+        if any(wanted.get(trial_id) != key for trial_id, key in stored.items()):
             optuna.delete_study(study_name=self.study_name, storage=open_storage(self.store))
             study = open_study(self.store, self.study_name, self.mode)
             stored = {}
+            self._study, self._stored = study, stored
         missing = [self.frozen(trial) for trial in ended if trial.trial_id not in stored]
         study.add_trials(missing)
+        stored.update({trial.trial_id: trial.key() for trial in ended})
         return len(missing)
+
+    def cached(self) -> tuple[optuna.Study, dict[str, str]]:
+        """The study and, per Tune trial id, the state its row was written from."""
+        if getattr(self, "_study", None) is None:
+            self._study = open_study(self.store, self.study_name, self.mode)
+            self._stored = {
+                t.user_attrs.get(TUNE_ID): t.user_attrs.get(TUNE_STATE)
+                for t in self._study.get_trials(deepcopy=False)
+            }
+        return self._study, self._stored

@@ -5,12 +5,11 @@ at once). One sample config per stratum, since strata may differ in what they ne
 
 from __future__ import annotations
 
-from search.spec import ExperimentSpec, sample_configs
+from search.spec import ExperimentSpec
 from trainables.trial import resolve
 
 
 def check(spec: ExperimentSpec) -> None:
-    strata = spec.strata_values() if spec.stratify else ()
-    for config in sample_configs(spec, spec.preset_object(), strata):
+    for config in spec.plan.samples:
         resolved = resolve(config)
         resolved.family.prepare(resolved.model)

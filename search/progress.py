@@ -10,9 +10,11 @@ from typing import Any
 
 from ray import tune
 
-from analysis.outcome import outcome
 from search.scheduler import StopRecord
+from trainables.experiment.outcome import outcome
 from trainables.resume_point import REPLAYED
+
+TABLE_UP_TO = 40  # studies this small get the whole table whenever a trial ends
 
 
 def short_id(trial: Any) -> str:
@@ -36,6 +38,7 @@ class ProgressPrinter(tune.Callback):
         self.stops = stops
         self.best: float | None = None
         self.started = time.monotonic()
+        self.running: set[str] = set()
 
     def stamp(self) -> str:
         seconds = int(time.monotonic() - self.started)
@@ -51,6 +54,7 @@ class ProgressPrinter(tune.Callback):
         return str(ended)
 
     def on_trial_start(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
+        self.running.add(trial.trial_id)
         shown = describe(trial.config, self.shown)
         print(f"{self.stamp()} trial {short_id(trial)} starts: {shown}", flush=True)
 
@@ -69,7 +73,7 @@ class ProgressPrinter(tune.Callback):
         if self.better(value):
             self.best = value
         best = f"{self.best:.2f}" if self.best is not None else "-"
-        running = sum(t.status == "RUNNING" for t in trials)
+        running = len(self.running)
         print(
             f"{self.stamp()} trial {short_id(trial)} iter {result.get('training_iteration')}/"
             f"{self.max_t} {self.metric} {value:.2f} (best {best}; {running} running, "
@@ -78,10 +82,25 @@ class ProgressPrinter(tune.Callback):
         )
 
     def on_trial_complete(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
-        self.print_table(trials)
+        self.ended(trials, trial)
 
     def on_trial_error(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
-        self.print_table(trials)
+        self.ended(trials, trial)
+
+    def ended(self, trials: list, trial: Any) -> None:
+        """The table of all trials while it is short; past that, one line (printing every
+        trial at every end would cost a big study time and output quadratic in its size)."""
+        self.running.discard(trial.trial_id)
+        if len(trials) <= TABLE_UP_TO:
+            self.print_table(trials)
+            return
+        value = (trial.last_result or {}).get(self.metric)
+        shown = f"{value:.2f}" if isinstance(value, float) else "-"
+        print(
+            f"{self.stamp()} trial {short_id(trial)} {self.status_of(trial)}: {self.metric} "
+            f"{shown} ({len(self.running)} running, {len(trials)} started)",
+            flush=True,
+        )
 
     def on_experiment_end(self, trials: list, **info: Any) -> None:
         self.print_table(trials)

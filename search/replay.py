@@ -1,31 +1,37 @@
 """Replaying recorded learning curves through search methods: a tabular benchmark.
 
 A FIFO experiment trained every configuration to the end and recorded its metric and its
-cost (train + eval seconds) after every iteration. Replaying those curves, in many random
-orders, through a scheduler on W simulated workers (each iteration costing its recorded
-seconds) shows what the scheduler would have found for what compute, exactly and cheaply.
+cost (train + eval seconds) after every iteration, and what each trial spent before its
+first iteration. Replaying those curves, in many random orders, through a scheduler on W
+simulated workers (each iteration costing its recorded seconds) shows what the scheduler
+would have found for what compute, exactly and cheaply.
 
-- `fifo`: random search, every trial trained to its end.
-- `asha`: gantune's ASHA (Ray Tune's ASHAScheduler with gantune's diverged-trial and
-  stop-recording rules, `search.scheduler.RecordingASHA`), the real class, driven outside
-  a Tuner: asynchronous, decisions as results arrive.
-- `sha`: synchronous successive halving: every trial of a rung finishes before the best
-  1 / rf go on (a barrier per rung).
+- `simulate`: any Ray Tune `TrialScheduler`, the real class, driven by a small event loop
+  that plays Tune's controller: every trial is added, in the order given, at the start
+  (as Tune adds a random search's trials: up to 200 pending), results arrive in time
+  order, CONTINUE / PAUSE / STOP are obeyed, `choose_trial_to_run` picks what a free
+  worker runs, and `stop_trial` ends paused
+  trials (synchronous HyperBand does). A trial's start-up cost is charged at its start
+  and again whenever a paused trial is resumed (it restores from its checkpoint).
+- `simulate_sync`: synchronous rungs with a barrier: every live trial reaches a rung
+  before the best go on (successive halving; "train every setting one rung, finish the
+  top k").
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from ray.tune.experiment import Trial
+from ray.tune.schedulers import TrialScheduler
 
-from analysis.figures import asha_rungs
+METRIC = "value"  # what the replay reports to schedulers; lower is better
 
 
 @dataclass(frozen=True)
@@ -34,10 +40,15 @@ class Curve:
     values: np.ndarray  # the metric after each iteration (lower is better; inf: diverged)
     costs: np.ndarray  # seconds of each iteration
     variant: str = ""
+    setup: float = 0.0  # seconds from a free worker to this trial's first iteration
+    setting: str = ""  # trials of one setting (other seeds) share it
 
     @property
     def length(self) -> int:
         return len(self.values)
+
+    def final(self, max_t: int) -> float:
+        return float(self.values[max_t - 1]) if self.length >= max_t else math.inf
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ class Step:
     """One finished iteration of a replay."""
 
     time: float  # wall-clock seconds since the start (W workers)
-    compute: float  # iteration-seconds spent by all workers so far
+    compute: float  # seconds spent by all workers so far (start-up costs included)
     trial: int  # position in the pool
     iteration: int
     value: float
@@ -63,152 +74,227 @@ class Replay:
         values = np.array([s.value if s.full else math.inf for s in self.steps])
         return compute, np.minimum.accumulate(values) if len(values) else values
 
+    @property
+    def total(self) -> float:
+        """The compute of the whole search."""
+        return self.steps[-1].compute if self.steps else 0.0
+
+
+def setup_seconds(trial: pd.DataFrame) -> float:
+    """What the trial's process spent before its first iteration: recorded by the trial
+    loop (`setup_seconds`), else read from Tune's clock (its first iteration's total time
+    less that iteration's training and evaluation)."""
+    first = trial.iloc[0]
+    if "setup_seconds" in trial and pd.notna(first.get("setup_seconds")):
+        return float(first["setup_seconds"])
+    if "time_total_s" in trial and pd.notna(first.get("time_total_s")):
+        spent = float(first["train_seconds"]) + float(first["eval_seconds"])
+        return max(0.0, float(first["time_total_s"]) - spent)
+    return 0.0
+
+
+def launch_seconds(frame: pd.DataFrame) -> float:
+    """The median time from a worker slot freeing to the next trial's process starting
+    (Ray launching it), read from the record: trials in start order take the slot of the
+    earliest-ending running trial (`concurrency` at once). A process's start is recorded
+    by the trial loop (`started_at`), else read from Tune's clock (whole seconds)."""
+    if "timestamp" not in frame or "time_total_s" not in frame:
+        return 0.0
+    keys = ["experiment", "trial_id"] if "experiment" in frame else ["trial_id"]
+    first = frame.sort_values("training_iteration").groupby(keys).first()
+    last = frame.sort_values("training_iteration").groupby(keys).last()
+    start = first["timestamp"] - first["time_total_s"]
+    if "started_at" in first:
+        start = first["started_at"].where(first["started_at"].notna(), start)
+    end = start + last["time_total_s"]
+    slots = int(frame["concurrency"].iloc[0]) if "concurrency" in frame else 1
+    delays, running = [], []
+    for trial in start.sort_values(kind="stable").index:
+        if len(running) >= slots:
+            freed = heapq.heappop(running)
+            delays.append(max(0.0, float(start[trial]) - freed))
+        heapq.heappush(running, float(end[trial]))
+    return float(np.median(delays)) if delays else 0.0
+
+
+def setting_key(trial: pd.DataFrame) -> str:
+    """The config without its seed: trials of one setting share it."""
+    columns = sorted(c for c in trial.columns if c.startswith("config.") and c != "config.seed")
+    return repr([(c, str(trial[c].iloc[0])) for c in columns])
+
 
 def curves_of(frame: pd.DataFrame) -> list[Curve]:
     """Every trial's curve from an analysis frame (one row per trial and iteration)."""
     metric, mode = frame["metric"].iloc[0], frame["mode"].iloc[0]
     sign = 1.0 if mode == "min" else -1.0
-    curves = []
-    for trial_id, trial in frame.sort_values("training_iteration").groupby("trial_id"):
+    curves, launch = [], launch_seconds(frame)
+    keys = ["experiment", "trial_id"] if "experiment" in frame else ["trial_id"]
+    for ids, trial in frame.sort_values("training_iteration").groupby(keys):
+        trial_id = ids[-1] if isinstance(ids, tuple) else ids
         values = sign * trial[metric].astype(float).to_numpy()
         values = np.where(np.isnan(values), math.inf, values)
         costs = (trial["train_seconds"].fillna(0) + trial["eval_seconds"].fillna(0)).to_numpy()
         curves.append(
-            Curve(str(trial_id), values, costs.astype(float), str(trial["variant"].iloc[0]))
+            Curve(
+                str(trial_id),
+                values,
+                costs.astype(float),
+                str(trial["variant"].iloc[0]),
+                setup_seconds(trial) + launch,
+                setting_key(trial),
+            )
         )
     return curves
 
 
-# A decider sees (pool position, iteration, value) and says whether the trial goes on.
-Decider = Callable[[int, int, float], bool]
+class SimTrial:
+    """What a scheduler sees of a Tune trial."""
+
+    def __init__(self, position: int, max_t: int) -> None:
+        self.position = position
+        self.trial_id = f"t{position}"
+        self.config = {"max_iterations": max_t}
+        self.status = Trial.PENDING
+        self.is_saving = False
+        self.done = 0  # iterations finished
+        self.last_result: dict[str, Any] = {}
+        self.restart = True  # the next iteration starts a process (start-up cost)
+
+    def __repr__(self) -> str:
+        return self.trial_id
 
 
-class FifoDecider:
-    def __call__(self, trial: int, iteration: int, value: float) -> bool:
-        return True
+class Controller:
+    """The part of Tune's controller that schedulers call."""
 
-    def complete(self, trial: int, iteration: int, value: float) -> None:
-        return None
+    def __init__(self, scheduler: TrialScheduler) -> None:
+        self.scheduler = scheduler
+        self.trials: list[SimTrial] = []
+        self.cancelled: set[int] = set()  # running trials stopped by another's result
 
+    def get_trials(self) -> list[SimTrial]:
+        return self.trials
 
-class AshaDecider:
-    """gantune's ASHA, the real class, fed the replayed results."""
+    def get_live_trials(self) -> set[SimTrial]:
+        return {t for t in self.trials if t.status not in (Trial.TERMINATED, Trial.ERROR)}
 
-    def __init__(self, max_t: int, grace: int, rf: int, directory: Path) -> None:
-        from search.scheduler import RecordingASHA, StopRecord
-
-        self.scheduler = RecordingASHA(
-            StopRecord(directory),
-            time_attr="training_iteration",
-            max_t=max_t,
-            grace_period=grace,
-            reduction_factor=rf,
-        )
-        self.scheduler.set_search_properties("value", "min")
-        self.trials: dict[int, object] = {}
-        self.max_t = max_t
-
-    def trial(self, position: int):
-        if position not in self.trials:
-            from types import SimpleNamespace
-
-            self.trials[position] = SimpleNamespace(
-                trial_id=f"t{position}", config={"max_iterations": self.max_t}
-            )
-            self.scheduler.on_trial_add(None, self.trials[position])
-        return self.trials[position]
-
-    def result(self, iteration: int, value: float) -> dict:
-        return {"training_iteration": iteration, "value": value, "diverged": math.isinf(value)}
-
-    def __call__(self, position: int, iteration: int, value: float) -> bool:
-        from ray.tune.schedulers import TrialScheduler
-
-        decision = self.scheduler.on_trial_result(
-            None, self.trial(position), self.result(iteration, value)
-        )
-        return decision == TrialScheduler.CONTINUE
-
-    def complete(self, position: int, iteration: int, value: float) -> None:
-        self.scheduler.on_trial_complete(None, self.trial(position), self.result(iteration, value))
+    def stop_trial(self, trial: SimTrial) -> None:
+        if trial.status in (Trial.TERMINATED, Trial.ERROR):
+            return
+        if trial.status in (Trial.PENDING, Trial.PAUSED):
+            self.scheduler.on_trial_remove(self, trial)
+        else:
+            self.scheduler.on_trial_complete(self, trial, trial.last_result)
+            self.cancelled.add(trial.position)
+        trial.status = Trial.TERMINATED
 
 
-def replay(curves: list[Curve], order: list[int], workers: int, decider, max_t: int) -> Replay:
-    """Asynchronous replay: each free worker takes the next trial in `order` and runs it
-    iteration by iteration while the decider says go on."""
-    run, queue, compute = Replay(), list(order), 0.0
-    events: list[tuple[float, int, int, int]] = []  # (finish time, sequence, position, iteration)
-    sequence = 0
+def result_of(iteration: int, value: float) -> dict[str, Any]:
+    return {"training_iteration": iteration, METRIC: value, "diverged": math.isinf(value)}
 
-    def start(position: int, iteration: int, now: float) -> None:
-        nonlocal sequence
-        curve = curves[position]
-        heapq.heappush(events, (now + curve.costs[iteration - 1], sequence, position, iteration))
+
+def simulate(
+    curves: list[Curve], order: list[int], workers: int, scheduler: TrialScheduler, max_t: int
+) -> Replay:
+    """Asynchronous replay of `scheduler` (a fresh instance, metric `value`, mode min)."""
+    controller = Controller(scheduler)
+    run, compute, sequence = Replay(), 0.0, 0
+    events: list[tuple[float, int, SimTrial, float]] = []  # (finish, sequence, trial, cost)
+    free = workers
+
+    def start(trial: SimTrial, now: float) -> None:
+        nonlocal sequence, free
+        curve = curves[trial.position]
+        cost = curve.costs[trial.done] + (curve.setup if trial.restart else 0.0)
+        trial.status, trial.restart = Trial.RUNNING, False
+        heapq.heappush(events, (now + cost, sequence, trial, cost))
         sequence += 1
+        free -= 1
 
-    for _ in range(min(workers, len(queue))):
-        start(queue.pop(0), 1, 0.0)
+    def fill(now: float) -> None:
+        while free > 0:
+            trial = scheduler.choose_trial_to_run(controller)
+            if trial is None:
+                return
+            start(trial, now)
+
+    for position in order:  # as Tune adds a random search's trials: all pending at once
+        added = SimTrial(position, max_t)
+        controller.trials.append(added)
+        scheduler.on_trial_add(controller, added)
+    fill(0.0)
     while events:
-        now, _, position, iteration = heapq.heappop(events)
-        curve = curves[position]
-        compute += curve.costs[iteration - 1]
-        value = curve.values[iteration - 1]
-        last = iteration >= min(curve.length, max_t) or math.isinf(value)
-        go_on = decider(position, iteration, value)
-        run.steps.append(Step(now, compute, position, iteration, value, iteration >= max_t))
-        if go_on and not last:
-            start(position, iteration + 1, now)
+        now, _, trial, cost = heapq.heappop(events)
+        compute += cost
+        if trial.position in controller.cancelled:  # stopped while it ran: its work is lost
+            free += 1
+            fill(now)
             continue
-        decider.complete(position, iteration, value)  # as Tune does for every ended trial
-        if not go_on and iteration < max_t and not math.isinf(value):
-            run.stopped.add(position)  # the scheduler's decision, as its stop record has it
-        if queue:
-            start(queue.pop(0), 1, now)
+        curve = curves[trial.position]
+        trial.done += 1
+        value = curve.values[trial.done - 1]
+        trial.last_result = result_of(trial.done, value)
+        decision = scheduler.on_trial_result(controller, trial, trial.last_result)
+        run.steps.append(Step(now, compute, trial.position, trial.done, value, trial.done >= max_t))
+        last = trial.done >= min(curve.length, max_t) or math.isinf(value)
+        if trial.status != Trial.RUNNING:  # the scheduler stopped it through the controller
+            decision = TrialScheduler.STOP
+        if decision == TrialScheduler.CONTINUE and not last:
+            free += 1
+            start(trial, now)
+            continue
+        free += 1
+        if decision == TrialScheduler.PAUSE and not last:
+            trial.status, trial.restart = Trial.PAUSED, True
+        else:
+            controller.stop_trial(trial)  # as Tune ends every trial (on_trial_complete)
+            if decision == TrialScheduler.STOP and trial.done < max_t and math.isfinite(value):
+                run.stopped.add(trial.position)  # the scheduler's decision
+        fill(now)
+    waiting = [t for t in controller.trials if t.status in (Trial.PENDING, Trial.PAUSED)]
+    if waiting:  # Tune would wait for ever too: a replay must not hide it
+        raise RuntimeError(f"the scheduler left {len(waiting)} trials waiting: {waiting[:5]}")
     return run
 
 
-def replay_sha(
-    curves: list[Curve], order: list[int], workers: int, max_t: int, grace: int, rf: int
+def simulate_sync(
+    curves: list[Curve],
+    order: list[int],
+    workers: int,
+    max_t: int,
+    rungs: list[int],
+    keep: Callable[[int, int], int],
 ) -> Replay:
-    """Synchronous successive halving: a rung's trials all reach it (W workers, each taking
-    the next trial's segment as it frees up) before the best 1 / rf go on."""
-    run, clock = Replay(), 0.0
-    alive, done = list(order), 0
-    for rung in asha_rungs(max_t, grace, rf):
+    """Synchronous rungs: every live trial reaches `rungs[k]` (W workers, each taking the
+    next trial's segment as it frees up) before the best `keep(k, live)` go on; the last
+    rung must be `max_t`. A trial resumed after a barrier pays its start-up cost again."""
+    finished_steps: list[tuple[Step, float]] = []  # each with its own cost
+    stopped: set[int] = set()
+    clock, alive, done = 0.0, list(order), 0
+    for index, rung in enumerate(rungs):
         free = [clock] * workers
-        finished: list[tuple[float, int]] = []
+        reached: list[tuple[float, int]] = []
         for position in alive:
             curve = curves[position]
             worker = int(np.argmin(free))
-            now, value = free[worker], math.inf
+            now, value, setup = free[worker], math.inf, curve.setup
             for iteration in range(done + 1, min(rung, curve.length) + 1):
-                now += curve.costs[iteration - 1]
-                value = curve.values[iteration - 1]
-                run.steps.append(Step(now, 0.0, position, iteration, value, iteration >= max_t))
+                cost = curve.costs[iteration - 1] + setup
+                now, value, setup = now + cost, curve.values[iteration - 1], 0.0
+                step = Step(now, 0.0, position, iteration, value, iteration >= max_t)
+                finished_steps.append((step, cost))
                 if math.isinf(value):
                     break
             free[worker] = now
-            finished.append((value, position))
+            reached.append((value, position))
         clock = max(free)
-        keep = max(1, len(alive) // rf) if rung < max_t else len(alive)
-        ranked = sorted(finished)
-        alive = [position for _, position in ranked[:keep]]
-        run.stopped |= {position for _, position in ranked[keep:]}
+        count = keep(index, len(alive)) if rung < max_t else len(alive)
+        ranked = sorted(reached)
+        alive = [position for value, position in ranked[:count] if math.isfinite(value)]
+        stopped |= {position for value, position in ranked[count:] if math.isfinite(value)}
         done = rung
-    return with_compute_in_time_order(run, curves)
-
-
-def with_compute_in_time_order(run: Replay, curves: list[Curve]) -> Replay:
-    """Steps sorted by finish time, each with the compute spent up to it."""
     spent, steps = 0.0, []
-    for step in sorted(run.steps, key=lambda s: s.time):
-        spent += curves[step.trial].costs[step.iteration - 1]
+    for step, cost in sorted(finished_steps, key=lambda pair: pair[0].time):
+        spent += cost
         steps.append(Step(step.time, spent, step.trial, step.iteration, step.value, step.full))
-    return Replay(steps, run.stopped)
-
-
-def asha_decider(max_t: int, grace: int, rf: int, directory: Path | None = None) -> AshaDecider:
-    """gantune's ASHA for a replay; its stop record goes to `directory` (a new temporary
-    one by default)."""
-    folder = directory or Path(tempfile.mkdtemp(prefix="gantune-replay-"))
-    return AshaDecider(max_t, grace, rf, folder)
+    return Replay(steps, stopped)

@@ -12,15 +12,13 @@ yet, so each iteration is logged once."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ray import tune
 
-from analysis.experiment import result_rows
+from trainables.experiment.files import RESULTS_LOG, append_line, result_rows
 from trainables.resume_point import REPLAYED
-from trainables.session import RESULTS_LOG
 
 
 class ResultLog(tune.Callback):
@@ -39,6 +37,5 @@ class ResultLog(tune.Callback):
             return  # the driver had this report before the trial's restart
         directory.mkdir(parents=True, exist_ok=True)
         row = {key: value for key, value in result.items() if key != REPLAYED}
-        with open(directory / RESULTS_LOG, "a") as handle:
-            handle.write(json.dumps(row, default=str) + "\n")
+        append_line(directory / RESULTS_LOG, row)
         logged.add(step)

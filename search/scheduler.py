@@ -1,4 +1,5 @@
-"""The schedulers a spec can name, and what gantune adds to ASHA.
+"""What gantune adds to Ray's ASHA (the schedulers a spec can name are in
+`search.scheduler_kinds`).
 
 Two things Ray's ASHA does not do for us:
 - It does not say why a trial ended. `RecordingASHA` writes every early stop (a STOP
@@ -13,22 +14,16 @@ Two things Ray's ASHA does not do for us:
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ray import tune
 from ray.tune.schedulers import (
     ASHAScheduler,
-    FIFOScheduler,
-    PopulationBasedTraining,
     TrialScheduler,
 )
 
-from analysis.experiment import STOPS_FILE, scheduler_stops
-from spaces.params import Choice, Float
+from trainables.experiment.files import STOPS_FILE, append_line, scheduler_stops
+from trainables.ray_internals import asha_settings, count_stop
 
 
 class StopRecord:
@@ -54,27 +49,41 @@ class StopRecord:
 
     def add(self, trial_id: str, iteration: int) -> None:
         self.stops[trial_id] = iteration
-        with open(self.path, "a") as handle:
-            handle.write(json.dumps({"trial_id": trial_id, "iteration": iteration}) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_line(self.path, {"trial_id": trial_id, "iteration": iteration}, sync=True)
 
     def get(self, trial_id: str) -> int | None:
         return self.stops.get(trial_id)
 
 
+class MemoryRecord:
+    """A stop record kept in memory (replays make thousands of decisions)."""
+
+    def __init__(self) -> None:
+        self.stops: dict[str, int] = {}
+
+    def add(self, trial_id: str, iteration: int) -> None:
+        self.stops[trial_id] = iteration
+
+    def get(self, trial_id: str) -> int | None:
+        return self.stops.get(trial_id)
+
+
+Record = StopRecord | MemoryRecord
+
+
 class RecordingASHA(ASHAScheduler):
-    def __init__(self, record: StopRecord, **options: Any) -> None:
+    def __init__(self, record: Record, **options: Any) -> None:
         super().__init__(**options)
         self.record = record
 
     def on_trial_result(self, tune_controller: Any, trial: Any, result: dict) -> str:
         if result.get("diverged"):
-            self._num_stopped += 1
+            count_stop(self)
             return TrialScheduler.STOP
         action = super().on_trial_result(tune_controller, trial, result)
-        iteration = result.get(self._time_attr, 0)
-        own_end = trial.config.get("max_iterations", self._max_t)
+        time_attr, max_t, _, _ = asha_settings(self)
+        iteration = result.get(time_attr, 0)
+        own_end = trial.config.get("max_iterations", max_t)
         if action == TrialScheduler.STOP and iteration < own_end:
             self.record.add(trial.trial_id, int(iteration))
         return action
@@ -84,46 +93,3 @@ class RecordingASHA(ASHAScheduler):
             self.on_trial_remove(tune_controller, trial)  # forget it, record nothing
             return
         super().on_trial_complete(tune_controller, trial, result)
-
-
-def tune_domain(param: Any) -> Any:
-    """A preset param as a Tune sampling domain (PBT samples and mutates without Optuna)."""
-    if isinstance(param, Float):
-        return (tune.loguniform if param.log else tune.uniform)(param.low, param.high)
-    if isinstance(param, Choice):
-        return tune.choice(list(param.options))
-    return param.value
-
-
-def asha(spec: Any, record: StopRecord) -> TrialScheduler:
-    s = spec.scheduler  # metric and mode come from TuneConfig
-    return RecordingASHA(
-        record,
-        time_attr="training_iteration",
-        max_t=s.max_t,
-        grace_period=s.grace_period,
-        reduction_factor=s.reduction_factor,
-    )
-
-
-def pbt(spec: Any, record: StopRecord) -> TrialScheduler:
-    """Perturbs the family's mutable parameters that the preset ranges; weak trials restart
-    from strong ones' checkpoints. PBT stops nothing early."""
-    params = spec.preset_object().params
-    mutations = {
-        name: tune_domain(params[name])
-        for name in spec.describe().pbt_mutable
-        if isinstance(params.get(name), Float)
-    }
-    return PopulationBasedTraining(
-        time_attr="training_iteration",
-        perturbation_interval=spec.scheduler.perturbation_interval,
-        hyperparam_mutations=mutations,
-    )
-
-
-SCHEDULERS: dict[str, Callable[[Any, StopRecord], TrialScheduler]] = {
-    "asha": asha,
-    "fifo": lambda spec, record: FIFOScheduler(),
-    "pbt": pbt,
-}

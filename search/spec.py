@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,18 +16,17 @@ from typing import Any
 import optuna
 import yaml
 
-from analysis.experiment import SPEC_FILE
 from search.storage import results_root
 from spaces.family import FAMILY_SPACES, FamilySpace
 from spaces.params import Float
 from spaces.presets import Preset
 from trainables.config import ConfigError, from_dict
+from trainables.experiment.files import SPEC_DIGEST_FILE, SPEC_FILE
 from trainables.families import import_plugins, load_families
 from trainables.trial import resolve
 
 STUDIES_DIR = Path(__file__).with_name("studies")
-SPEC_DIGEST_FILE = "spec.sha256"
-SCHEDULER_KINDS = ("asha", "fifo", "pbt")
+SCHEDULER_KINDS = ("asha", "curve", "fifo", "pbt")
 SAMPLER_KINDS = ("tpe", "random", "cmaes")
 # Keys of specs written before the family seam, and what they became.
 RENAMED_KEYS = {"losses": "strata", "stratify_losses": "stratify"}
@@ -40,6 +40,8 @@ class SchedulerSpec:
     grace_period: int = 1
     reduction_factor: int = 2
     perturbation_interval: int = 2  # pbt only
+    confidence: float = 0.9  # curve only: how sure a stop must be (search.curve_scheduler)
+    margin: float = 0.0  # curve only: the metric's evaluation noise (a near tie goes on)
 
 
 @dataclass(frozen=True)
@@ -98,22 +100,17 @@ class ExperimentSpec:
                 object.__setattr__(self, key, value)
         validate(self)
 
-    # -- derived ----------------------------------------------------------------------
-    def describe(self) -> FamilySpace:
-        return FAMILY_SPACES.get(self.family)
-
-    def preset_object(self) -> Preset:
-        """The preset with the spec's ranges, limited to its strata."""
-        preset = self.describe().preset(self.preset).with_ranges(self.ranges)
+    # -- derived, once: the spec is frozen, so its plan is computed the first time -----
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The family, the preset with the spec's ranges and strata, the strata, the trial
+        constants and one sample config per stratum: what preflight, the Tuner, the study
+        store and the progress lines all use."""
+        family = FAMILY_SPACES.get(self.family)
+        preset = family.preset(self.preset).with_ranges(self.ranges)
         if self.strata:
             preset = preset.restricted(self.stratify_by, list(self.strata))
-        return preset
-
-    def strata_values(self) -> tuple[Any, ...]:
-        return self.preset_object().choices(self.stratify_by)
-
-    def trial_constants(self) -> dict[str, Any]:
-        """Config values every trial gets besides what the space draws."""
+        strata = preset.choices(self.stratify_by) if self.stratify else ()
         constants: dict[str, Any] = {
             "family": self.family,
             "images_per_iter": self.images_per_iter,
@@ -125,7 +122,23 @@ class ExperimentSpec:
             constants["dataset"] = self.dataset
         if self.dataset_options:
             constants["dataset_options"] = dict(self.dataset_options)
-        return constants | dict(self.fixed)
+        constants |= dict(self.fixed)
+        samples = sample_configs(family, preset, self.stratify_by, strata, constants)
+        return Plan(family, preset, tuple(strata), constants, tuple(samples))
+
+    def describe(self) -> FamilySpace:
+        return self.plan.family
+
+    def preset_object(self) -> Preset:
+        """The preset with the spec's ranges, limited to its strata."""
+        return self.plan.preset
+
+    def strata_values(self) -> tuple[Any, ...]:
+        return self.plan.preset.choices(self.stratify_by)
+
+    def trial_constants(self) -> dict[str, Any]:
+        """Config values every trial gets besides what the space draws."""
+        return dict(self.plan.constants)
 
     def storage_root(self) -> Path:
         return Path(self.storage_path).expanduser() if self.storage_path else results_root()
@@ -152,9 +165,9 @@ def check(condition: bool, message: str) -> None:
 def validate(spec: ExperimentSpec) -> None:
     check(spec.mode in ("min", "max"), f"mode must be min or max, not {spec.mode!r}")
     try:
+        spec.describe().preset(spec.preset).with_ranges(spec.ranges).check()
         preset = spec.preset_object()
         preset.check()
-        strata = spec.strata_values() if spec.stratify else ()
     except ValueError as error:
         raise ConfigError(str(error)) from None
     sched = spec.scheduler
@@ -171,6 +184,11 @@ def validate(spec: ExperimentSpec) -> None:
         sched.reduction_factor >= 2,
         f"scheduler.reduction_factor must be at least 2, not {sched.reduction_factor}",
     )
+    check(
+        0.5 <= sched.confidence < 1,
+        f"scheduler.confidence must be in [0.5, 1), not {sched.confidence}",
+    )
+    check(sched.margin >= 0, f"scheduler.margin must be at least 0, not {sched.margin}")
     check(
         spec.sampler.kind in SAMPLER_KINDS,
         f"unknown sampler {spec.sampler.kind!r}; valid choices: {', '.join(SAMPLER_KINDS)}",
@@ -194,7 +212,7 @@ def validate(spec: ExperimentSpec) -> None:
             "one of them a range",
         )
     check(spec.max_failures >= 0, f"max_failures must be at least 0, not {spec.max_failures}")
-    configs = sample_configs(spec, preset, strata)
+    configs = spec.plan.samples
     for config in configs:
         resolve(config)  # the family's own validation: unknown keys, bad values, strata
     drawn = set().union(*configs)
@@ -207,13 +225,21 @@ def validate(spec: ExperimentSpec) -> None:
 
 
 def sample_configs(
-    spec: ExperimentSpec, preset: Preset, strata: tuple[Any, ...]
+    family: FamilySpace, preset: Preset, key: str, strata: tuple[Any, ...], constants: dict
 ) -> list[dict[str, Any]]:
     """One config per stratum (or one), drawn from the space as a trial would get it."""
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
-    space = spec.describe().space
-    presets = [preset.fixing(spec.stratify_by, value) for value in strata] or [preset]
-    return [space(study.ask(), each) | spec.trial_constants() for each in presets]
+    presets = [preset.fixing(key, value) for value in strata] or [preset]
+    return [family.space(study.ask(), each) | constants for each in presets]
+
+
+@dataclass(frozen=True)
+class Plan:
+    family: FamilySpace
+    preset: Preset
+    strata: tuple[Any, ...]  # empty: not stratified
+    constants: dict[str, Any]
+    samples: tuple[dict[str, Any], ...]  # one config per stratum, drawn once
 
 
 def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:

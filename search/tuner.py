@@ -23,18 +23,20 @@ from optuna.distributions import BaseDistribution, CategoricalDistribution, Floa
 from ray import tune
 from ray.tune.search.optuna import OptunaSearch
 
-from analysis.experiment import default_store
 from search.follow import Action, SnapshotFollower
 from search.optuna_store import StoreMirror
 from search.progress import ProgressPrinter
 from search.results_log import ResultLog
 from search.retention import CheckpointPruner
-from search.scheduler import SCHEDULERS, StopRecord, tune_domain
+from search.scheduler import StopRecord
+from search.scheduler_kinds import SCHEDULERS, tune_domain
 from search.spec import ExperimentSpec, write_spec
 from search.storage import timestamped
 from spaces.family import Space
 from spaces.presets import Preset
-from trainables.families import import_plugins
+from trainables.experiment.files import default_store
+from trainables.families import FAMILIES, import_plugins
+from trainables.ray_internals import autoscaling, count_node_loss_as_preemption
 from trainables.trial import trainable
 
 SAMPLERS: dict[str, Callable[[int], optuna.samplers.BaseSampler]] = {
@@ -169,7 +171,14 @@ def snapshot_actions(experiment: Experiment) -> list[Action]:
     which restores other trials' older checkpoints, so all are kept)."""
     actions: list[Action] = [store_mirror(experiment).sync]
     if experiment.spec.scheduler.kind != "pbt":
-        actions.append(CheckpointPruner(experiment.directory).prune)
+        family = FAMILIES.get(experiment.spec.family)
+        pruner = CheckpointPruner(
+            experiment.directory,
+            metric=experiment.spec.metric,
+            mode=experiment.spec.mode,
+            inference_state=family.inference_state,
+        )
+        actions.append(pruner.prune)
     return actions
 
 
@@ -278,10 +287,16 @@ def start(spec: ExperimentSpec, address: str | None) -> None:
         check_resources(spec, [local_resources()], "this machine")
     init_ray(address)
     alive = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
-    check_resources(spec, alive, "the largest node of the Ray cluster")
+    try:
+        check_resources(spec, alive, "the largest node of the Ray cluster")
+    except ValueError as error:
+        if not autoscaling():
+            raise
+        print(f"note: {error}; the cluster's autoscaler will have to add such a node", flush=True)
 
 
 def run(experiment: Experiment, resume: bool = False) -> tune.ResultGrid:
+    count_node_loss_as_preemption()  # a lost spot worker does not use up max_failures
     if resume:
         tuner = tune.Tuner.restore(
             str(experiment.directory),

@@ -19,7 +19,7 @@ from spaces.presets import Preset
 
 PARAMS = (
     "lambda_cycle", "lambda_identity", "lr", "beta1", "pool_size", "discriminator",
-    "batch_size", "decay_start",
+    "batch_size", "decay_images",
 )  # fmt: skip
 
 
@@ -37,31 +37,41 @@ RANGES: dict[str, Param] = {
     "discriminator": Choice(("patchgan", "five-conv")),
     "batch_size": Choice((1, 4, 10)),
 }
+# Zhu et al.: 100 epochs at a constant rate, then 100 falling to zero; an epoch of a
+# leather-denim domain is 30,000 images. Set in images, so a trial's schedule does not
+# depend on how long the scheduler lets it run.
+EPOCH = 30_000
+ZHU_DECAY = {"decay_start_images": 100 * EPOCH}
 REFERENCE = {
     "lambda_cycle": 10.0, "lambda_identity": 0.5, "lr": 2e-4, "beta1": 0.5, "pool_size": 50,
-    "discriminator": "patchgan", "batch_size": 1, "decay_start": 0.5,
+    "discriminator": "patchgan", "batch_size": 1, "decay_images": 100 * EPOCH,
 }  # fmt: skip
 REPORT = REFERENCE | {
     "lr": 2e-3,
     "batch_size": 10,
     "discriminator": "five-conv",
-    "decay_start": 1.0,
+    "decay_images": 0,  # the report kept its rate constant
 }
 
 PRESETS = {
     "cpu-mini": Preset(
         "cpu-mini",
         RANGES | {"batch_size": Choice((1, 4))},
-        {"ngf": 8, "ndf": 16},
+        # constant for 4,000 images, then to zero over the next 4,000 (the mini study's
+        # 4 iterations of 2,000)
+        {"ngf": 8, "ndf": 16, "decay_start_images": 4000, "decay_images": 4000},
         summary="32 px, narrow nets: a study of minutes on a CPU",
     ),
     "wide": Preset(
-        "wide", RANGES, {"ngf": 64, "ndf": 64}, summary="the full ranges, reference widths"
+        "wide",
+        RANGES,
+        {"ngf": 64, "ndf": 64, **ZHU_DECAY, "decay_images": 100 * EPOCH},
+        summary="the full ranges, reference widths",
     ),
     "seed-defaults": Preset(
         "seed-defaults",
-        RANGES | {"decay_start": Choice((0.5, 1.0))},
-        {"ngf": 64, "ndf": 64},
+        RANGES | {"decay_images": Choice((100 * EPOCH, 0))},
+        {"ngf": 64, "ndf": 64, **ZHU_DECAY},
         (
             REFERENCE | {"n_blocks": 6},
             REFERENCE | {"n_blocks": 9},
@@ -89,7 +99,8 @@ DESCRIPTOR = register(
             "ndf": 4,
             "batch_size": 2,
             "pool_size": 4,
-            "decay_start": 0.5,
+            "decay_start_images": 16,
+            "decay_images": 16,
             "images_per_iter": 16,
             "eval_samples": 64,
         },

@@ -14,7 +14,7 @@ from typing import Any
 
 from spaces.params import Suggests
 from spaces.presets import Preset
-from trainables.registry import Registry
+from spaces.registry import Registry
 
 Space = Callable[[Suggests, Preset], dict[str, Any]]
 
@@ -31,6 +31,9 @@ class FamilySpace:
     mode: str  # "min" or "max"
     pbt_mutable: tuple[str, ...] = ()  # multiplicative perturbations must stay valid
     shown: tuple[str, ...] = ()  # parameters a progress line prints
+    # Config keys counting the images of a warm-up (a KL weight rising from 0, say): a
+    # scheduler that judges trials inside one measures where they are in it.
+    warmups: tuple[str, ...] = ()
     # Config values that make one iteration take about a second on a CPU: the family
     # contract tests run every family with them.
     tiny: dict[str, Any] = field(default_factory=dict)

@@ -16,7 +16,7 @@ from spaces.params import Choice, Fixed, Float, Param, Suggests
 from spaces.presets import Preset
 
 PARAMS = (
-    "net", "beta", "lr", "beta1", "optimizer", "batch_size", "kl_warmup", "reduction",
+    "net", "beta", "lr", "beta1", "optimizer", "batch_size", "kl_warmup_images", "reduction",
 )  # fmt: skip
 
 
@@ -31,12 +31,12 @@ WIDE: dict[str, Param] = {
     "lr": Float(1e-5, 1e-2, log=True),
     "optimizer": Choice(("adam", "rmsprop")),
     "batch_size": Choice((32, 64, 128)),
-    "kl_warmup": Choice((0.0, 0.25)),
+    "kl_warmup_images": Choice((0, 60000)),  # none, or one epoch of Fashion-MNIST
 }
 REPORT = {"net": "dense", "optimizer": "rmsprop", "lr": 1e-3, "reduction": "mean", "beta": 1.0}
-REPORT |= {"batch_size": 32, "kl_warmup": 0.0}
+REPORT |= {"batch_size": 32, "kl_warmup_images": 0}
 LUCIC = {"net": "infogan", "optimizer": "adam", "lr": 1e-3, "reduction": "sum", "beta": 1.0}
-LUCIC |= {"batch_size": 64, "kl_warmup": 0.0, "latent_dim": 64}
+LUCIC |= {"batch_size": 64, "kl_warmup_images": 0, "latent_dim": 64}
 
 PRESETS = {
     "cpu-mini": Preset(
@@ -48,7 +48,7 @@ PRESETS = {
             "lr": Float(3e-4, 3e-3, log=True),
             "optimizer": Choice(("adam", "rmsprop")),
             "batch_size": Fixed(64),
-            "kl_warmup": Choice((0.0, 0.25)),
+            "kl_warmup_images": Choice((0, 15000)),
         },
         summary="the report's conv VAE, latent 10-100: minutes on a CPU",
     ),
@@ -90,6 +90,7 @@ DESCRIPTOR = register(
         metric="fid",  # of decoded prior samples
         mode="min",
         pbt_mutable=("lr", "beta"),
+        warmups=("kl_warmup_images",),
         shown=("latent_dim", "net", "beta", "lr", "optimizer"),
         tiny={
             "net": "conv",

@@ -3,8 +3,11 @@
 The loop builds a trainer from the family's frozen config and a `TrialContext`, restores
 its state if there is a checkpoint, then repeats: `train(images)`, `evaluate(samples)`,
 `grid(columns)`, checkpoint `state_dict()` with `meta()`. The trainer loads its own data
-(keeping the labels it needs) and is told the trial's whole budget, so it can schedule
-(a learning-rate decay that reaches zero at the end of the budget, say).
+(keeping the labels it needs) and is told the trial's whole budget. Schedules (warm-ups,
+decays) are set in images, not as shares of that budget, so a scheduler judging trials at
+a rung sees each at the same point of its schedule whatever max_t is. After a restore the
+config's optimizer settings win over the checkpoint's (`config_settings`, applied once, by
+the trial loop: `apply_config`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,36 @@ class Trainer(Protocol):
     def state_dict(self) -> dict[str, Any]: ...
 
     def load_state_dict(self, state: dict[str, Any]) -> None: ...
+
+    def config_settings(self) -> list[ConfigSetting]:
+        """What the config sets in each optimizer (learning rate, betas...): after a
+        restore the config wins over the checkpoint's values (`apply_config`)."""
+
+
+@dataclass(frozen=True)
+class ConfigSetting:
+    optimizer: torch.optim.Optimizer
+    values: dict[str, Any]  # param-group entries the config fixes ("lr", "betas", ...)
+    schedule: Any = None  # an LR scheduler scaling "lr" from base values, if any
+
+
+def apply_config(trainer: Trainer) -> None:
+    """The one rule: a trainer restored from a checkpoint takes its optimizer settings
+    from its config, not from the checkpoint (PBT restores a checkpoint under mutated
+    values; a changed config on a resume means what it says). A scheduled learning rate
+    keeps its place in the schedule, scaled to the new base."""
+    for setting in trainer.config_settings():
+        values = dict(setting.values)
+        if setting.schedule is not None and "lr" in values:
+            base = values.pop("lr")
+            groups = setting.optimizer.param_groups
+            bases = zip(groups, setting.schedule.base_lrs, strict=True)
+            factors = [group["lr"] / old if old else 1.0 for group, old in bases]
+            setting.schedule.base_lrs = [base for _ in groups]
+            for group, factor in zip(groups, factors, strict=True):
+                group["lr"], group["initial_lr"] = base * factor, base
+        for group in setting.optimizer.param_groups:
+            group.update(values)
 
 
 TrainerFactory = Callable[[Any, TrialContext], Trainer]

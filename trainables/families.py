@@ -18,15 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from spaces.registry import Registry
 from trainables.contract import TrainerFactory
-from trainables.registry import Registry
 
 PLUGINS_VARIABLE = "GANTUNE_PLUGINS"
 
 # (checkpoint state, family config, request) -> (uint8 images, caption)
 Generate = Callable[..., tuple[Any, str]]
-# (checkpoint path, direction, input folder, output folder) -> files written
-Translate = Callable[..., list[Any]]
 
 
 def nothing_to_prepare(config: Any) -> None:
@@ -40,9 +38,11 @@ class Family:
     # Run once in the search driver before any trial: data present, references cached.
     prepare: Callable[[Any], None] = nothing_to_prepare
     generate: Generate | None = None  # `gantune generate` on one of its checkpoints
-    translate: Translate | None = None  # `gantune translate` with one of its checkpoints
     # What to do with a trained checkpoint, shown after a search ({checkpoint} filled in).
     hint: str = "gantune generate {checkpoint} -o best.png"
+    # The trainer-state entries `generate` and `translate` read: an ended trial outside
+    # the best few keeps only these (empty: it keeps everything).
+    inference_state: tuple[str, ...] = ()
 
 
 FAMILIES: Registry[Family] = Registry("family")

@@ -7,13 +7,15 @@ one says what to use instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from trainables.session import STATE_FILE, read_state
+from trainables.experiment.files import STATE_FILE, read_state
 from trainables.trial import ResolvedConfig, resolve
 
 
@@ -21,8 +23,26 @@ from trainables.trial import ResolvedConfig, resolve
 class GenerateRequest:
     count: int = 6
     seed: int = 0
-    label: str | None = None  # a class, by name or number (class-conditional models)
-    attributes: dict[str, str] = field(default_factory=dict)  # attribute-conditional models
+    # The family's own options (`--label Sandal`, `--attr baseColour=Red`): each family's
+    # generate reads them with its own parser (`family_options`).
+    options: tuple[str, ...] = ()
+
+
+def family_options(prog: str, options: tuple[str, ...], add: Callable) -> argparse.Namespace:
+    """A family's generate options, parsed by a parser that `add` fills; an unknown option
+    is refused, naming the ones the family takes."""
+    parser = argparse.ArgumentParser(prog=prog, add_help=False, exit_on_error=False)
+    add(parser)
+    known = sorted(a for action in parser._actions for a in action.option_strings)
+    try:
+        parsed, rest = parser.parse_known_args(list(options))
+    except argparse.ArgumentError as error:
+        raise ValueError(f"{prog}: {error}") from None
+    if rest:
+        raise ValueError(
+            f"{prog} takes no option {' '.join(rest)}; its options: {', '.join(known) or 'none'}"
+        )
+    return parsed
 
 
 def find_checkpoint(path: str | Path) -> Path:
@@ -54,19 +74,6 @@ def resolve_label(label: str | int, names: list[str]) -> int:
         return lowered.index(text.lower())
     choices = ", ".join(f"{i} {name}" for i, name in enumerate(names))
     raise ValueError(f"unknown label {label!r}; valid choices: {choices}")
-
-
-def translate(
-    checkpoint: str | Path, direction: str, source: str | Path, destination: str | Path
-) -> list[Path]:
-    """A folder of images translated by the checkpoint's family (a CycleGAN's generator)."""
-    _, resolved = load_checkpoint(checkpoint)
-    if resolved.family.translate is None:
-        raise ValueError(
-            f"{checkpoint} holds a {resolved.settings.family} model, which does not translate; "
-            "`gantune generate` draws from generative models"
-        )
-    return resolved.family.translate(checkpoint, direction, source, destination)
 
 
 @torch.inference_mode()

@@ -8,7 +8,13 @@ scratch): that iteration would be trained and reported a second time. So a resta
 trial looks in its own storage folder for a newer checkpoint and resumes from the newest
 one that reads whole. It then replays that checkpoint's own report, marked with
 `REPLAYED`, so the driver's log can keep it if the result never arrived and drop it if
-it did (`search.results_log`)."""
+it did (`search.results_log`).
+
+PBT complicates this: after an exploit, Tune offers another trial's checkpoint (the
+donor's), and the trial's own older checkpoints are another line of training. Every
+checkpoint records its lineage (the checkpoints its training was restored from), so a
+trial offered a donor's checkpoint resumes from its own newest checkpoint that descends
+from that donor's, where there is one."""
 
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainables.session import RESULT_FILE, read_state
+from trainables.experiment.files import LINEAGE_FILE, RESULT_FILE, read_state
 
 REPLAYED = "replayed_from_checkpoint"
 CHECKPOINT_NAME = re.compile(r"^checkpoint_(\d+)$")
@@ -32,6 +38,7 @@ UNREADABLE = (OSError, RuntimeError, EOFError, ValueError, KeyError)
 class Restored:
     state: dict[str, Any]
     replay: dict[str, Any] | None  # the checkpoint's own report, when Tune did not know it
+    lineage: tuple[str, ...] = ()  # the restored checkpoint's lineage, and itself
 
 
 def checkpoint_index(path: str) -> int | None:
@@ -52,35 +59,53 @@ def own_checkpoints(filesystem: Any, trial_path: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def read_checkpoint(checkpoint: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """A checkpoint's state and, where it holds one, the report it was saved with."""
+def read_checkpoint(checkpoint: Any) -> tuple[dict[str, Any], dict[str, Any] | None, tuple]:
+    """A checkpoint's state, the report it was saved with (where it holds one), and its
+    lineage with itself appended."""
     with checkpoint.as_directory() as directory:
         state = read_state(directory)
         saved = Path(directory) / RESULT_FILE
         report = json.loads(saved.read_text()) if saved.is_file() else None
-    return state, report
+    return state, report, (*lineage_of(checkpoint), checkpoint.path.rstrip("/"))
+
+
+def lineage_of(checkpoint: Any) -> tuple[str, ...]:
+    """The checkpoints a checkpoint's training was restored from, oldest first."""
+    path = posixpath.join(checkpoint.path, LINEAGE_FILE)
+    try:
+        with checkpoint.filesystem.open_input_stream(path) as stream:
+            return tuple(json.loads(stream.read().decode()))
+    except (OSError, ValueError):
+        return ()
 
 
 def resume_point(
     offered: Any, own: list[tuple[int, str]], filesystem: Any, trial_path: str
 ) -> Restored | None:
     """The state to resume from: the newest readable checkpoint of this trial newer than
-    the one Tune offers, else Tune's. A checkpoint from another trial's folder (PBT's
-    exploit) is taken as given."""
+    the one Tune offers, else Tune's. When Tune offers another trial's checkpoint (PBT's
+    exploit), the newest of this trial's own checkpoints that descend from it, else it."""
     from ray import tune
 
     candidates = own
     if offered is not None:
         index = checkpoint_index(offered.path)
         in_own_folder = posixpath.dirname(offered.path.rstrip("/")) == trial_path.rstrip("/")
-        newer_than = index if in_own_folder and index is not None else None
-        candidates = [c for c in own if newer_than is not None and c[0] > newer_than]
+        if in_own_folder:
+            newer_than = index if index is not None else None
+            candidates = [c for c in own if newer_than is not None and c[0] > newer_than]
+        else:
+            donor = offered.path.rstrip("/")
+            candidates = [
+                c for c in own if donor in lineage_of(tune.Checkpoint(c[1], filesystem=filesystem))
+            ]
     for _, path in reversed(candidates):
         try:
-            state, report = read_checkpoint(tune.Checkpoint(path, filesystem=filesystem))
+            state, report, lineage = read_checkpoint(tune.Checkpoint(path, filesystem=filesystem))
         except UNREADABLE:
             continue  # written only in part when its node was lost
-        return Restored(state, report)
+        return Restored(state, report, lineage)
     if offered is None:
         return None
-    return Restored(read_checkpoint(offered)[0], None)
+    state, _, lineage = read_checkpoint(offered)
+    return Restored(state, None, lineage)

@@ -5,7 +5,6 @@ directory holding `state.pt`."""
 from __future__ import annotations
 
 import json
-import pickle
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,34 +14,15 @@ from typing import Any, Protocol
 import torch
 
 from trainables.data.cache import atomic_write
-
-STATE_FILE = "state.pt"
-RESULT_FILE = "result.json"  # the iteration's reported metrics, beside the state
-RESULTS_LOG = "result.jsonl"
-
-
-def read_state(directory: str | Path) -> dict[str, Any]:
-    """A checkpoint's state. `weights_only`: tensors and plain containers only, so a
-    checkpoint from elsewhere cannot run code when it is loaded."""
-    path = Path(directory)
-    path = path if path.is_file() else path / STATE_FILE
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no checkpoint at {directory} (expected a directory with {STATE_FILE})"
-        )
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:
-        first = str(error).strip().splitlines()[0]
-        raise ValueError(
-            f"{path} holds more than tensors and plain values; refusing to load it ({first})"
-        ) from None
-
-
-def write_state(directory: Path, state: dict[str, Any]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    torch.save(state, directory / STATE_FILE)
-    return directory
+from trainables.experiment.files import (
+    LINEAGE_FILE,
+    RESULT_FILE,
+    RESULTS_LOG,
+    checkpoint_name,
+    checkpoints,
+    read_state,
+    write_state,
+)
 
 
 class TrialPaused(Exception):
@@ -62,6 +42,9 @@ class Session(Protocol):
 class TuneSession:
     """Inside a Ray Tune trial."""
 
+    def __init__(self) -> None:
+        self.lineage: tuple[str, ...] = ()  # the checkpoints this training was restored from
+
     def cpus(self) -> float:
         import ray
 
@@ -74,11 +57,11 @@ class TuneSession:
 
     def restore(self) -> dict[str, Any] | None:
         from ray import tune
-        from ray.train._internal.session import get_storage  # Ray's developer API
 
+        from trainables.ray_internals import trial_storage
         from trainables.resume_point import REPLAYED, own_checkpoints, resume_point
 
-        storage = get_storage()
+        storage = trial_storage()
         filesystem, folder = storage.storage_filesystem, storage.trial_fs_path
         own = own_checkpoints(filesystem, folder)
         if own:  # new checkpoints go after every folder there, never over one
@@ -86,6 +69,7 @@ class TuneSession:
         restored = resume_point(tune.get_checkpoint(), own, filesystem, folder)
         if restored is None:
             return None
+        self.lineage = restored.lineage
         if restored.replay is not None:
             tune.report(restored.replay | {REPLAYED: True})
         return restored.state
@@ -99,6 +83,7 @@ class TuneSession:
         with tempfile.TemporaryDirectory(prefix="gantune-ckpt-") as scratch:
             write_state(Path(scratch), state)
             (Path(scratch) / RESULT_FILE).write_text(json.dumps(metrics, default=str) + "\n")
+            (Path(scratch) / LINEAGE_FILE).write_text(json.dumps(list(self.lineage)) + "\n")
             tune.report(metrics, checkpoint=tune.Checkpoint.from_directory(scratch))
 
 
@@ -133,7 +118,7 @@ class LocalSession:
         return self.directory
 
     def checkpoints(self) -> list[Path]:
-        return sorted(self.directory.glob("checkpoint_*"))
+        return checkpoints(self.directory)
 
     def restore(self) -> dict[str, Any] | None:
         found = self.checkpoints()
@@ -165,7 +150,7 @@ class LocalSession:
         self.results.append(dict(metrics))
         line = json.dumps(metrics, default=str)
         if state is not None:
-            final = self.directory / f"checkpoint_{metrics['training_iteration']:06d}"
+            final = self.directory / checkpoint_name(metrics["training_iteration"])
             scratch = Path(tempfile.mkdtemp(dir=self.directory, prefix=".checkpoint-"))
             write_state(scratch, state)
             (scratch / RESULT_FILE).write_text(line + "\n")

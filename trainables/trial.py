@@ -10,7 +10,6 @@ A non-finite loss or metric reports the family's worst metric value (FID = inf) 
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -23,19 +22,19 @@ import torch
 
 from spaces.family import FamilySpace, get_family
 from trainables.config import ConfigError, check_choice, check_range, field_names, from_dict
-from trainables.contract import PRECISIONS, Trainer, TrialContext
+from trainables.contract import PRECISIONS, Trainer, TrialContext, apply_config
 from trainables.device import pick_device, set_threads
+from trainables.experiment.files import SLIM, grid_path, write_config
 from trainables.families import FAMILIES, Family, load_families
 from trainables.images import grid, save_png
 from trainables.session import LocalSession, Session, TrialPaused, TuneSession
 
 STATE_FORMAT = 2
-DEFAULT_FAMILY = "gan"
 
 
 @dataclass(frozen=True)
 class TrialSettings:
-    family: str = DEFAULT_FAMILY
+    family: str = ""  # required: `gantune families` lists them
     images_per_iter: int = 6400  # one iteration (ASHA's time unit) trains on this many images
     max_iterations: int = 10
     seed: int = 0
@@ -71,7 +70,11 @@ class ResolvedConfig:
 def resolve(config: dict[str, Any]) -> ResolvedConfig:
     """Split a flat config into trial settings and the family's config; validate both."""
     load_families()
-    name = config.get("family", DEFAULT_FAMILY)
+    name = config.get("family")
+    if not name:
+        raise ConfigError(
+            f"the config names no family (family=...); valid choices: {', '.join(FAMILIES.names())}"
+        )
     family = FAMILIES.get(name)
     settings_keys, model_keys = field_names(TrialSettings), field_names(family.config_type)
     unknown = sorted(set(config) - set(settings_keys) - set(model_keys))
@@ -106,6 +109,7 @@ def build_trainer(resolved: ResolvedConfig, device: torch.device) -> Trainer:
 
 def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """Run one trial to its end (or until the scheduler stops it); return what it reported."""
+    entered, entered_at = time.perf_counter(), time.time()
     resolved = resolve(config)
     settings, metric = resolved.settings, resolved.describe.metric
     set_threads(session.cpus())
@@ -115,14 +119,23 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     iteration = 0
     state = session.restore()
     if state is not None:
+        if state.get(SLIM):
+            raise ValueError(
+                "this checkpoint keeps only the weights generate and translate read (its "
+                "trial ended outside the best few); it cannot resume training"
+            )
         trainer.load_state_dict(state["trainer"])
+        apply_config(trainer)  # the config wins over the checkpoint's settings
         torch.set_rng_state(state["rng"])
         if state.get("cuda_rng") is not None and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(state["cuda_rng"])
         iteration = state["iteration"]
     trial_dir = session.trial_dir()
-    (trial_dir / "config.json").write_text(json.dumps(resolved.as_dict(), indent=2, default=str))
+    write_config(trial_dir, resolved.as_dict())
     reported = []
+    # What this process spent before its first iteration (data, nets, restore): a search's
+    # cost model charges it to every trial start and restart.
+    setup_seconds: float | None = time.perf_counter() - entered
     while iteration < settings.max_iterations:
         seen_before, started = trainer.images_seen, time.perf_counter()
         losses = {
@@ -159,6 +172,9 @@ def run(config: dict[str, Any], session: Session) -> list[dict[str, Any]]:
                 "images_per_second": (trainer.images_seen - seen_before) / train_seconds,
             }
         )
+        if setup_seconds is not None:  # and when this process began (its launch, by difference)
+            result |= {"setup_seconds": setup_seconds, "started_at": entered_at}
+            setup_seconds = None
         reported.append(result)
         session.report(result, checkpoint_state(trainer, resolved, iteration))
     return reported
@@ -193,7 +209,7 @@ def checkpoint_state(trainer: Trainer, resolved: ResolvedConfig, iteration: int)
 def save_grid(trainer: Trainer, trial_dir: Path, iteration: int, columns: int) -> None:
     images = trainer.grid(columns)
     if images is not None:
-        save_png(grid(images, columns), trial_dir / "samples" / f"iteration_{iteration:04d}.png")
+        save_png(grid(images, columns), grid_path(trial_dir, iteration))
 
 
 def trainable(config: dict[str, Any]) -> None:

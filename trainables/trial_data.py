@@ -32,7 +32,10 @@ class TrialData:
 def _cached(dataset: str, options_json: str, split: str, device: str) -> TrialData:
     options = json.loads(options_json)
     images, labels = data.load(dataset, split, **options)
-    ids, names = data.classes(dataset, labels, **options)
+    # The training split fixes the class names; other splits are encoded with them.
+    train = None if split == "train" else _cached(dataset, options_json, "train", "cpu")
+    vocabulary = None if train is None else list(train.class_names)
+    ids, names = data.classes(dataset, labels, vocabulary, split, **options)
     target = torch.device(device)
     return TrialData(
         dataset, options, split, images.to(target), ids.to(target), tuple(names), labels

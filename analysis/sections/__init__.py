@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from trainables.registry import Registry
+from spaces.registry import Registry
 
 
 @dataclass
@@ -47,6 +47,9 @@ class FamilyReport:
     sections: Callable[[ReportContext], list[Section]]
     lead: Callable[[ReportContext], str] = lambda context: ""  # sentences for the lead
     metric_label: Callable[[ReportContext], str | None] = lambda context: None
+    # The published numbers the family's studies stand beside (HTML, sources named): a
+    # report shows those of the families it holds.
+    published: Callable[[], str] = lambda: ""
 
 
 FAMILY_REPORTS: Registry[FamilyReport] = Registry("family report")

@@ -1,21 +1,22 @@
 """What the GAN family adds to a report: the best FID per loss beside Lucic et al.'s
 Fashion-MNIST column (their Table 2), with the Spearman rank correlation of the two
 orders, seed statistics of the best settings, and the feature backend's real-vs-real
-floor. A VAE experiment in the same report joins the table as its "vae" row, as in their
-table."""
+floor; and the published GAN numbers (Lucic et al.'s GAN rows, the reports' settings)."""
 
 from __future__ import annotations
 
 import html
+import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.budget import at_iteration, shared_budget
 from analysis.load import final_rows
-from analysis.published import lucic_column
+from analysis.published import ReportedResult, lucic_frame, lucic_html, reported_html
 from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
 from trainables.metrics import real_floor, resolve_backend
 
@@ -34,6 +35,42 @@ LUCIC_COLUMNS = {
 }
 
 
+# Lucic et al. 2018, Table 2: (mean, std) per dataset (MNIST, Fashion-MNIST, CIFAR10,
+# CelebA). `*` in the paper marks unstable results (LSGAN on MNIST and CelebA).
+LUCIC_GANS = {
+    "mm": ((9.8, 0.9), (29.6, 1.6), (72.7, 3.6), (65.6, 4.2)),
+    "ns": ((6.8, 0.5), (26.5, 1.6), (58.5, 1.9), (55.0, 3.3)),
+    "lsgan": ((7.8, 0.6), (30.7, 2.2), (87.1, 47.5), (53.9, 2.8)),
+    "wgan": ((6.7, 0.4), (21.5, 1.6), (55.2, 2.3), (41.3, 2.0)),
+    "wgan-gp": ((20.3, 5.0), (24.5, 2.1), (55.8, 0.9), (30.0, 1.0)),
+    "dragan": ((7.6, 0.4), (27.7, 1.2), (69.8, 2.0), (42.3, 3.0)),
+    "began": ((13.1, 1.0), (22.9, 0.9), (71.4, 1.6), (38.9, 0.9)),
+}
+LIU = 'Liu Minghao, "Fashion Image Generation Using GAN Model"'
+FLOWERS = (
+    '"Generating Fashion and Flowers using Generative Adversarial Networks" (no authors given)'
+)
+REPORTED = (
+    ReportedResult("MLP GAN (noise 100), Adam learning rate", 0.002, "lr", f"{LIU}, 2.1"),
+    ReportedResult("MLP GAN and cGAN, batch size", 256, "images", f"{LIU}, 2.2"),
+    ReportedResult("WGAN weight clipping", 0.01, "clip", f"{LIU}, 4.1.1"),
+    ReportedResult("WGAN-GP batch size", 64, "images", f"{LIU}, 4.2"),
+    ReportedResult(
+        "DCGAN (tf.keras tutorial layout) batch size", 256, "images", f"{FLOWERS}, 3.2.2"
+    ),
+)
+
+
+def lucic_column(dataset: str = "fashion-mnist") -> pd.DataFrame:
+    """Lucic et al.'s column for one dataset (mean, std), indexed by loss."""
+    table = lucic_frame(LUCIC_GANS)
+    return table[table["dataset"] == dataset].set_index("model")[["mean", "std"]]
+
+
+def published() -> str:
+    return lucic_html(LUCIC_GANS) + "<p>The reports' GAN settings:</p>" + reported_html(REPORTED)
+
+
 @dataclass(frozen=True)
 class LucicTable:
     table: pd.DataFrame  # one row per loss (and "vae" when a VAE experiment is present)
@@ -42,6 +79,23 @@ class LucicTable:
     backend: str
     metric: str
     interval: tuple[float, float] | None = None  # 95% bootstrap interval over trials
+    iteration: int | None = None  # the one budget every row is compared at
+    # per statistic ("best", "mean of the best 3"): Spearman, bootstrap interval, and the
+    # two-sided permutation p-value of the Spearman
+    rankings: dict[str, tuple[float, tuple[float, float] | None, float]] = field(
+        default_factory=dict
+    )
+
+    def describe_rankings(self) -> list[str]:
+        """One sentence per ranking: the Spearman value, its interval and p-value."""
+        lines = []
+        for label, (rho, interval, p) in self.rankings.items():
+            low, high = interval or (math.nan, math.nan)
+            lines.append(
+                f"Spearman with Lucic et al. on the {label}: {rho:.2f} (95% bootstrap "
+                f"{low:.2f} to {high:.2f}; permutation p {p:.3f})"
+            )
+        return lines
 
 
 def setting_columns(frame: pd.DataFrame) -> list[str]:
@@ -60,34 +114,36 @@ def seed_statistics(final: pd.DataFrame, best_index: int, metric: str) -> tuple[
     return float(values.mean()), float(values.std(ddof=1)), len(values)
 
 
-def table_rows(final: pd.DataFrame) -> pd.Series:
-    """The Lucic table's row of each trial: its loss, or "vae" for a VAE trial."""
-    if "config.loss" not in final:
-        return pd.Series("vae", index=final.index)
-    return final["config.loss"].where(final["family"] == FAMILY, "vae")
-
-
 def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist") -> LucicTable:
-    final = final_rows(frame[frame["family"].isin([FAMILY, "vae"])])
-    metric, mode = final["metric"].iloc[0], final["mode"].iloc[0]
+    """Per loss, at the one budget every loss reached (`analysis.budget`): the best value,
+    the mean of the best three, seed statistics of the best setting; beside Lucic et al.'s
+    column, with the Spearman correlation of both orders (on the best and on the mean of
+    the best three), a bootstrap interval and a permutation p-value."""
+    compared = frame[frame["family"] == FAMILY].copy()
+    compared["lucic_row"] = compared["config.loss"]
+    budget = shared_budget(compared, by="lucic_row")
+    final = at_iteration(compared, budget.iteration) if budget.iteration else compared.iloc[:0]
+    final = final if len(final) else final_rows(compared)
+    metric, mode = compared["metric"].iloc[0], compared["mode"].iloc[0]
     published = lucic_column(dataset)
     rows = []
-    for loss, group in final.groupby(table_rows(final)):
-        values = group[metric].astype(float)
+    for loss, group in compared.groupby("lucic_row"):
+        here = final[final["lucic_row"] == loss]
+        values = here[metric].astype(float)
         finite = values[np.isfinite(values)]
         if finite.empty:
             best_value, mean, std, seeds, top = math.inf, math.nan, math.nan, 0, math.nan
         else:
             best_index = finite.idxmin() if mode == "min" else finite.idxmax()
             best_value = float(finite[best_index])
-            mean, std, seeds = seed_statistics(group, best_index, metric)
+            mean, std, seeds = seed_statistics(here, best_index, metric)
             ordered = np.sort(finite.to_numpy())
             top = float((ordered if mode == "min" else ordered[::-1])[:TOP].mean())
         rows.append(
             {
                 "loss": loss,
-                "trials": len(group),
-                "finished": int((group["status"] == "finished").sum()),
+                "trials": int(group["trial_id"].nunique()),
+                "finished": int((final_rows(group)["status"] == "finished").sum()),
                 "best": best_value,
                 "top_mean": top,
                 "seeds_mean": mean,
@@ -102,16 +158,67 @@ def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist
     table = table.sort_values(["rank", "published_mean"])
     table["published_rank"] = table["published_mean"].rank(ascending=True, method="min")
     both = table[np.isfinite(table["best"]) & np.isfinite(table["published_mean"])]
-    spearman = None
-    if len(both) >= 2:
-        rho = stats.spearmanr(both["best"], both["published_mean"]).statistic
-        spearman = float(rho) if math.isfinite(rho) else None
-    interval = bootstrap_interval(final, table_rows(final), metric, mode, both["published_mean"])
-    return LucicTable(table, spearman, len(both), backend, metric, interval)
+    rows_of = final["lucic_row"]
+    rankings = {}
+    for label, column, statistic in (
+        ("best", "best", best_statistic),
+        (f"mean of the best {TOP}", "top_mean", top_statistic),
+    ):
+        usable = both[np.isfinite(both[column])]
+        rho = spearman(usable[column], usable["published_mean"])
+        if rho is not None:
+            interval = bootstrap_interval(
+                final, rows_of, metric, mode, usable["published_mean"], statistic
+            )
+            rankings[label] = (
+                rho,
+                interval,
+                permutation_p(usable[column], usable["published_mean"]),
+            )
+    spearman_best = rankings.get("best", (None, None, 1.0))
+    return LucicTable(
+        table, spearman_best[0], len(both), backend, metric, spearman_best[1],
+        budget.iteration, rankings,
+    )  # fmt: skip
+
+
+def spearman(ours: pd.Series, theirs: pd.Series) -> float | None:
+    if len(ours) < 2:
+        return None
+    rho = stats.spearmanr(ours, theirs).statistic
+    return float(rho) if math.isfinite(rho) else None
+
+
+def permutation_p(ours: pd.Series, theirs: pd.Series, draws: int = 20000) -> float:
+    """Two-sided: the share of orderings of our values whose Spearman with theirs is at
+    least as far from zero as ours (every ordering up to 8 rows, else random ones)."""
+    observed = abs(stats.spearmanr(ours, theirs).statistic)
+    values, published = ours.to_numpy(), theirs.to_numpy()
+    if len(values) <= 8:
+        orders = itertools.permutations(range(len(values)))
+    else:
+        rng = np.random.default_rng(0)
+        orders = (rng.permutation(len(values)) for _ in range(draws))
+    found = [abs(stats.spearmanr(values[list(o)], published).statistic) for o in orders]
+    return float(np.mean(np.array(found) >= observed - 1e-12))
+
+
+def best_statistic(finite: np.ndarray, mode: str) -> float:
+    return float(finite.min() if mode == "min" else finite.max())
+
+
+def top_statistic(finite: np.ndarray, mode: str) -> float:
+    ordered = np.sort(finite)
+    return float((ordered if mode == "min" else ordered[::-1])[:TOP].mean())
 
 
 def bootstrap_interval(
-    final: pd.DataFrame, rows: pd.Series, metric: str, mode: str, published: pd.Series
+    final: pd.DataFrame,
+    rows: pd.Series,
+    metric: str,
+    mode: str,
+    published: pd.Series,
+    statistic=best_statistic,
 ) -> tuple[float, float] | None:
     """95% interval of the Spearman value when each row's trials are drawn again with
     replacement: how much the ranking rests on a few lucky trials."""
@@ -123,14 +230,12 @@ def bootstrap_interval(
     }
     draws = []
     for _ in range(BOOTSTRAP):
-        best = []
+        found = []
         for name in published.index:
             sample = rng.choice(values[name], len(values[name]))
             finite = sample[np.isfinite(sample)]
-            best.append(
-                (finite.min() if mode == "min" else finite.max()) if len(finite) else np.inf
-            )
-        rho = stats.spearmanr(best, published.to_numpy()).statistic
+            found.append(statistic(finite, mode) if len(finite) else np.inf)
+        rho = stats.spearmanr(found, published.to_numpy()).statistic
         if math.isfinite(rho):
             draws.append(rho)
     if not draws:
@@ -183,7 +288,7 @@ def facts(context: ReportContext) -> dict:
         floor = None
         if context.with_floor and frame["metric"].iloc[0] == "fid":
             floor = real_floor(dataset, backend, options=options or None)
-        table = lucic_table(context.frame, backend)
+        table = lucic_table(frame, backend)
         context.notes["gan"] = {"backend": backend, "floor": floor, "table": table}
     return context.notes["gan"]
 
@@ -239,5 +344,6 @@ FAMILY_REPORTS.register(
         sections=sections,
         lead=lead,
         metric_label=lambda context: f"FID ({facts(context)['backend']} features)",
+        published=published,
     ),
 )

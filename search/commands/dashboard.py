@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.experiment import open_storage, store_url
 from search.spec import spec_of_experiment
+from trainables.experiment.files import store_url
+from trainables.experiment.store import open_storage
 
 LOOPBACK = "127.0.0.1"
 

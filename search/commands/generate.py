@@ -1,4 +1,7 @@
-"""`gantune generate CHECKPOINT [--label Sandal | --attr key=value ...] -n 6 -o out.png`."""
+"""`gantune generate CHECKPOINT [-n 6] [-o out.png] [the family's options]`: images drawn
+from a trained checkpoint by its family; options the command does not know (a GAN's
+`--label Sandal`, a VAE's `--attr baseColour=Red`) go to the family, which refuses what
+it does not take."""
 
 from __future__ import annotations
 
@@ -9,16 +12,12 @@ from trainables.images import grid, save_png
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("generate", help="draw images from a trained checkpoint")
+    parser = subparsers.add_parser(
+        "generate",
+        help="draw images from a trained checkpoint (family options such as --label, --attr)",
+    )
     parser.add_argument(
         "checkpoint", help="a checkpoint dir (or a trial dir: its latest checkpoint)"
-    )
-    parser.add_argument("--label", help="class by name or number (class-conditional models)")
-    parser.add_argument(
-        "--attr",
-        action="append",
-        metavar="NAME=VALUE",
-        help="an attribute value (attribute-conditional models); repeatable",
     )
     parser.add_argument("-n", "--count", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
@@ -26,21 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--columns", type=int, default=None, help="grid columns (default: all in one row)"
     )
     parser.add_argument("-o", "--output", default="generated.png")
-    parser.set_defaults(run=run)
-
-
-def attributes(pairs: list[str] | None) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for pair in pairs or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name or not value:
-            raise ValueError(f"--attr {pair!r} is not of the form name=value")
-        found[name.strip()] = value.strip()
-    return found
+    parser.set_defaults(run=run, family_options=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    request = GenerateRequest(args.count, args.seed, args.label, attributes(args.attr))
+    request = GenerateRequest(args.count, args.seed, tuple(args.extra))
     images, caption = generate(args.checkpoint, request)
     path = save_png(grid(images, args.columns or len(images)), args.output)
     print(f"{caption} -> {path}")

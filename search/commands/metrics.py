@@ -38,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     floor.add_argument("--dataset", default="fashion-mnist")
     floor.add_argument("--backend", default=None, help=f"one of: {', '.join(BACKENDS.names())}")
     floor.add_argument("--count", type=int, default=10000)
+    floor.add_argument(
+        "--domain",
+        type=int,
+        choices=(0, 1),
+        help="a two-domain dataset's domain (0: A, 1: B): that domain's real-vs-real floor, "
+        "as a translation into it is scored",
+    )
     add_option_flag(floor)
     floor.set_defaults(run=run_floor)
 
@@ -75,7 +82,16 @@ def run_floor(args: argparse.Namespace) -> int:
     options = parse_options(args.option)
     reference = (args.dataset, "test")
     started = time.perf_counter()
-    floor = real_floor(args.dataset, args.backend, count=args.count, options=options or None)
+    floor = real_floor(
+        args.dataset, args.backend, count=args.count, options=options or None, domain=args.domain
+    )
+    if args.domain is not None:  # the floor of one domain is what this command is for
+        backend = resolve_backend(args.dataset, args.backend, options)
+        print(
+            f"real-vs-real FID of domain {args.domain} of {args.dataset} ({args.count} train "
+            f"images vs that domain's test images, backend {backend}): {floor:.3f}"
+        )
+        return 0
     train, _ = data.load(args.dataset, "train", **options)
     generator = torch.Generator().manual_seed(0)
     noise = torch.randint(0, 256, (args.count, *train.shape[1:]), generator=generator)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from trainables.experiment.files import REPORT_FILE
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help="write the HTML report (and results.parquet)")
@@ -16,9 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def write(experiments: list[Path], output: Path | None, with_floor: bool = True) -> Path:
     from analysis.report import write_report
-    from search.efficiency import sections
+    from search.efficiency_report import sections
 
-    target = output or experiments[0] / "report.html"
+    target = output or experiments[0] / REPORT_FILE
     path = write_report(experiments, target, with_floor, extra=sections)
     print(f"report: {path}\nresults: {path.with_name('results.parquet')}")
     return path

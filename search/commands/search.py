@@ -9,6 +9,7 @@ from typing import Any
 
 from search.commands import parse_options
 from search.spec import ExperimentSpec, load_spec, spec_of_experiment, study_names
+from trainables.experiment.files import SPEC_FILE, has_snapshot
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,11 +74,11 @@ def plan(spec: ExperimentSpec) -> str:
 
 
 def resumed_spec(directory: Path, args: argparse.Namespace) -> ExperimentSpec:
-    if not (directory / "spec.yaml").is_file():
+    if not (directory / SPEC_FILE).is_file():
         raise ValueError(
             f"{directory} is not a gantune experiment (no spec.yaml); nothing to resume"
         )
-    if not list(directory.glob("experiment_state-*.json")):
+    if not has_snapshot(directory):
         raise ValueError(
             f"{directory} has no Tune state to resume (stopped before its first "
             "snapshot?); start the study again"
@@ -98,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
         spec = load_spec(study=args.study, path=args.spec, overrides=overrides(args))
     from search import preflight
     from search.optuna_store import check_reachable
+    from search.schedules import warmup_warnings
 
     print(plan(spec), flush=True)
+    for warning in warmup_warnings(spec):
+        print(warning, flush=True)
     if spec.study_store:
         check_reachable(spec.study_store)
     preflight.check(spec)

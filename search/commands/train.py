@@ -11,7 +11,7 @@ from search.storage import results_root, timestamped
 from trainables.trial import resolve, run_local
 
 FIRST = ("training_iteration", "images_seen", "epoch")
-HIDDEN = {"diverged", "train_seconds", "eval_seconds"}
+HIDDEN = {"diverged", "train_seconds", "eval_seconds", "setup_seconds", "started_at"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

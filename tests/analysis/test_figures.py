@@ -5,6 +5,7 @@ from analysis import figures
 from analysis.load import final_rows, load_experiment
 from analysis.report import best_grids
 from analysis.tables import param_importance
+from spaces.rungs import asha_rungs
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def test_metric_curves_has_a_trace_per_trial_and_one_for_early_stops(frame):
 def test_distribution_and_rungs_have_a_trace_per_variant(frame):
     losses = frame["variant"].nunique()
     assert len(figures.metric_distribution(frame, "FID").data) == losses
-    rungs = figures.asha_rungs(4, 1, 2)
+    rungs = asha_rungs(4, 1, 2)
     assert rungs == [1, 2, 4]
     survival = figures.rung_survival(frame, rungs)
     assert len(survival.data) == losses

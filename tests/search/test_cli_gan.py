@@ -5,6 +5,7 @@ from search.cli import main
 from trainables.trial import run_local
 
 TINY = {
+    "family": "gan",
     "net": "mlp",
     "width": 0.125,
     "batch_size": 16,
@@ -71,6 +72,8 @@ def test_train_command_runs_a_trial(tmp_path, capsys):
         "-o",
         str(tmp_path / "t"),
         "-s",
+        "family=gan",
+        "-s",
         "net=mlp",
         "-s",
         "width=0.125",
@@ -87,5 +90,12 @@ def test_train_command_runs_a_trial(tmp_path, capsys):
 
 
 def test_train_command_rejects_bad_config(capsys):
-    assert main(["train", "-s", "loss=nsgan"]) == 2
+    assert main(["train", "-s", "family=gan", "-s", "loss=nsgan"]) == 2
     assert "unknown GAN loss 'nsgan'" in capsys.readouterr().err
+
+
+def test_train_without_a_family_names_the_choices(capsys):
+    assert main(["train", "-s", "loss=ns"]) == 2
+    assert "names no family (family=...); valid choices: classifier, cyclegan" in (
+        capsys.readouterr().err
+    )

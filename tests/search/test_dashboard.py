@@ -7,8 +7,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import optuna_dashboard
 
-from analysis.experiment import open_storage
 from search.commands.dashboard import store_of
+from trainables.experiment.store import open_storage
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy
 from optuna.trial import TrialState
 
-from analysis.experiment import open_storage
 from tests.conftest import ROOT, write_spec
 from tests.search.test_dashboard import QuietHandler, get_json
 from tests.search.toy_family import SPEC
+from trainables.experiment.store import open_storage
 
 URL = os.environ.get("GANTUNE_TEST_POSTGRES", "")
 pytestmark = pytest.mark.skipif(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.results_log import ResultLog
+from trainables.experiment.files import RESULTS_LOG
 from trainables.resume_point import REPLAYED
-from trainables.session import RESULTS_LOG
 
 
 @dataclass

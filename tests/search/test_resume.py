@@ -48,9 +48,10 @@ def interrupt(driver: subprocess.Popen, tmp_path: Path) -> None:
 
 
 def recorded_pids(directory: Path) -> list[int]:
-    from search.leftovers import FILE
+    from trainables.experiment.files import PROCESSES_FILE
 
-    return [row["pid"] for row in json.loads((directory / FILE).read_text())["processes"]]
+    path = directory / PROCESSES_FILE
+    return [row["pid"] for row in json.loads(path.read_text())["processes"]]
 
 
 @pytest.mark.slow

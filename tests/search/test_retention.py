@@ -2,8 +2,8 @@
 
 import json
 
-from analysis.tune_files import restore_point
 from search.retention import CheckpointPruner
+from trainables.experiment.files import restore_point
 
 
 def write_experiment(directory, restore_from: str, count: int = 6) -> None:
@@ -45,3 +45,45 @@ def test_an_ended_trial_keeps_one_checkpoint(tmp_path):
         (tmp_path / "trial_a" / f"checkpoint_{index:06d}").mkdir()
     assert CheckpointPruner(tmp_path).prune() == 2
     assert [p.name for p in (tmp_path / "trial_a").glob("checkpoint_*")] == ["checkpoint_000002"]
+
+
+def test_ended_trials_outside_the_best_few_keep_only_what_inference_reads(tmp_path):
+    import pytest
+    import torch
+
+    from tests.search.fabricate import trial, write_experiment
+    from trainables.experiment.files import read_state, write_state
+
+    trials = [
+        trial("best", "TERMINATED", [3.0, 1.0]),
+        trial("stopped", "TERMINATED", [9.0]),
+        trial("running", "RUNNING", [8.0]),
+        trial("failed", "ERROR", [7.0]),
+    ]
+    write_experiment(tmp_path, trials)
+    state = {
+        "iteration": 1,
+        "config": {"family": "gan"},
+        "meta": {"image_shape": [1, 28, 28]},
+        "trainer": {"generator": {"w": torch.ones(4)}, "opt_g": {"m": torch.ones(1000)}},
+        "rng": torch.get_rng_state(),
+    }
+    for name in ("best", "stopped", "running", "failed"):
+        write_state(tmp_path / f"trial_{name}" / "checkpoint_000000", state)
+    pruner = CheckpointPruner(tmp_path, metric="fid", inference_state=("generator",), keep_whole=1)
+    pruner.prune()
+    slim = read_state(tmp_path / "trial_stopped" / "checkpoint_000000")
+    assert slim["slim"] and list(slim["trainer"]) == ["generator"] and "rng" not in slim
+    assert torch.equal(slim["trainer"]["generator"]["w"], torch.ones(4))
+    assert slim["meta"] == state["meta"] and slim["config"] == state["config"]
+    for whole in ("best", "running", "failed"):  # best few, still running, resumable error
+        kept = read_state(tmp_path / f"trial_{whole}" / "checkpoint_000000")
+        assert "slim" not in kept and "opt_g" in kept["trainer"]
+    pruner.prune()  # slimming twice is a no-op
+    assert read_state(tmp_path / "trial_stopped" / "checkpoint_000000")["slim"]
+    with pytest.raises(ValueError, match="cannot resume training"):
+        from trainables.trial import run_local
+
+        directory = tmp_path / "local"
+        write_state(directory / "checkpoint_000001", slim | {"iteration": 1})
+        run_local({"family": "gan", "net": "mlp", "width": 0.125, "max_iterations": 2}, directory)

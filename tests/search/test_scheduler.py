@@ -1,14 +1,21 @@
-"""What gantune's ASHA adds to Ray's: diverged trials never weaken a rung's cutoff, and
-every early stop is recorded (so PRUNED is never guessed from iteration counts)."""
+"""What gantune's schedulers add to Ray's ASHA: diverged trials never weaken a rung's
+cutoff, and every early stop is recorded (so PRUNED is never guessed from iteration
+counts). Both gantune schedulers (ASHA and curve stopping) pass the same checks; curve
+stopping's own rules are checked after them."""
 
 from dataclasses import dataclass, field
 
 import pytest
 from ray.tune.schedulers import ASHAScheduler, TrialScheduler
 
-from search.scheduler import RecordingASHA, StopRecord
+from search.curve_scheduler import CurveStopping
+from search.scheduler import MemoryRecord, RecordingASHA, StopRecord
 
 OPTIONS = {"time_attr": "training_iteration", "max_t": 4, "grace_period": 1, "reduction_factor": 2}
+SCHEDULERS = {
+    "asha": lambda record: RecordingASHA(record, **OPTIONS),
+    "curve": lambda record: CurveStopping(record, max_t=4, grace_period=1, reduction_factor=2),
+}
 
 
 @dataclass
@@ -41,17 +48,19 @@ def test_rays_asha_lets_a_diverged_trial_switch_the_cutoff_off():
     assert decisions[2] == TrialScheduler.CONTINUE
 
 
-def test_a_diverged_trial_is_stopped_and_never_weakens_the_cutoff(tmp_path):
-    decisions = drive(RecordingASHA(StopRecord(tmp_path), **OPTIONS), RUNG)
+@pytest.mark.parametrize("kind", SCHEDULERS)
+def test_a_diverged_trial_is_stopped_and_never_weakens_the_cutoff(tmp_path, kind):
+    decisions = drive(SCHEDULERS[kind](StopRecord(tmp_path)), RUNG)
     assert decisions[0] == TrialScheduler.STOP  # the diverged trial ends at once
     assert decisions[2] == TrialScheduler.STOP  # c is cut as if a had never been there
-    clean = drive(RecordingASHA(StopRecord(tmp_path / "clean"), **OPTIONS), RUNG[1:])
+    clean = drive(SCHEDULERS[kind](StopRecord(tmp_path / "clean")), RUNG[1:])
     assert clean == decisions[1:]  # the same decisions without the diverged trial
 
 
-def test_stops_before_a_trials_own_end_are_recorded(tmp_path):
+@pytest.mark.parametrize("kind", SCHEDULERS)
+def test_stops_before_a_trials_own_end_are_recorded(tmp_path, kind):
     record = StopRecord(tmp_path)
-    scheduler = RecordingASHA(record, **OPTIONS)
+    scheduler = SCHEDULERS[kind](record)
     results = [("b", 1, 10.0, False), ("c", 1, 20.0, False)]
     results += [("b", 2, 9.0, False), ("b", 3, 8.0, False), ("b", 4, 7.0, False)]
     drive(scheduler, results)
@@ -59,10 +68,13 @@ def test_stops_before_a_trials_own_end_are_recorded(tmp_path):
     assert StopRecord(tmp_path).stops == {"c": 1}  # the file says the same
 
 
+@pytest.mark.parametrize("kind", SCHEDULERS)
 @pytest.mark.parametrize("max_iterations", [2, 3])
-def test_a_trial_ending_before_max_t_by_its_own_budget_is_not_a_stop(tmp_path, max_iterations):
+def test_a_trial_ending_before_max_t_by_its_own_budget_is_not_a_stop(
+    tmp_path, max_iterations, kind
+):
     record = StopRecord(tmp_path)
-    scheduler = RecordingASHA(record, **OPTIONS)
+    scheduler = SCHEDULERS[kind](record)
     scheduler.set_search_properties("fid", "min")
     trial = FakeTrial("a", {"max_iterations": max_iterations})
     scheduler.on_trial_add(None, trial)
@@ -79,3 +91,60 @@ def test_the_record_survives_pickling_as_a_resume_unpickles_it(tmp_path):
     again = pickle.loads(pickle.dumps(record))
     record.add("x", 2)
     assert pickle.loads(pickle.dumps(record)).stops == {"x": 2} and again.path == record.path
+
+
+def curve_stopping(**options) -> CurveStopping:
+    scheduler = CurveStopping(MemoryRecord(), max_t=8, **options)
+    scheduler.set_search_properties("fid", "min")
+    return scheduler
+
+
+def feed(scheduler, trial_id, values, max_iterations=8):
+    trial = FakeTrial(trial_id, {"max_iterations": max_iterations})
+    scheduler.on_trial_add(None, trial)
+    decision = TrialScheduler.CONTINUE
+    for iteration, value in enumerate(values, start=1):
+        result = {"training_iteration": iteration, "fid": value, "diverged": False}
+        decision = scheduler.on_trial_result(None, trial, result)
+        if decision == TrialScheduler.STOP and iteration < 8:
+            return decision, iteration
+    scheduler.on_trial_complete(None, trial, result)
+    return decision, len(values)
+
+
+def test_a_slow_starter_improving_fast_is_promoted_where_asha_cuts_it():
+    """Rung 2 holds a trial at 200 that stopped improving; a slow starter at 300, falling
+    fast, heads lower: ASHA ranks the raw values and cuts it, curve stopping goes on."""
+    stalled, starter = [210.0, 200.0], [400.0, 300.0]
+    asha = RecordingASHA(MemoryRecord(), **(OPTIONS | {"max_t": 8, "grace_period": 2}))
+    asha.set_search_properties("fid", "min")
+    curve = curve_stopping(grace_period=2)
+    for scheduler, expected in ((asha, TrialScheduler.STOP), (curve, TrialScheduler.CONTINUE)):
+        feed(scheduler, "stalled", stalled)
+        decision, _ = feed(scheduler, "starter", starter)
+        assert decision == expected
+
+
+def descending(start: float) -> list[float]:
+    return [start - 7 * k for k in range(8)]
+
+
+def test_a_trial_that_cannot_reach_the_finished_best_is_stopped_at_once():
+    scheduler = curve_stopping(min_finished=2, confidence=0.9, margin=2.0)
+    for start in (108.0, 104.0, 100.0):  # each better than the one before: all finish
+        feed(scheduler, f"from {start}", descending(start))
+    assert len(scheduler.finished) == 3
+    decision, at = feed(scheduler, "hopeless", [400.0] * 8)
+    assert decision == TrialScheduler.STOP and at == 1  # at 400 it cannot get near 51
+    _, at = feed(scheduler, "close", descending(101.0))
+    assert at == 8  # one worse than the best all along: within the margin, never stopped
+    assert "close" not in scheduler.record.stops and scheduler.record.stops["hopeless"] == 1
+
+
+def test_curve_stopping_survives_pickling_with_what_it_learned():
+    import pickle
+
+    scheduler = curve_stopping()
+    feed(scheduler, "a", descending(100.0))
+    again = pickle.loads(pickle.dumps(scheduler))
+    assert again.finished == scheduler.finished and again.best_so_far == scheduler.best_so_far

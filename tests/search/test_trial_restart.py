@@ -12,8 +12,8 @@ from ray import tune
 
 from search.results_log import ResultLog
 from spaces.family import get_family
+from trainables.experiment.files import RESULTS_LOG
 from trainables.resume_point import REPLAYED
-from trainables.session import RESULTS_LOG
 from trainables.trial import trainable
 
 
@@ -45,7 +45,7 @@ def test_a_trial_killed_before_tune_registered_its_checkpoint_resumes_from_it(
     ray_address, tmp_path
 ):
     watcher = KillAfterFirstResult()
-    config = get_family("gan").tiny | {"max_iterations": 2}
+    config = get_family("gan").tiny | {"family": "gan", "max_iterations": 2}
     tuner = tune.Tuner(
         trainable,
         param_space=config,

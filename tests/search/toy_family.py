@@ -7,6 +7,7 @@ too; `test_toy_family.py` searches it end to end through a spec's `plugins` key.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class ToyConfig:
     # raise, unless the marker file exists; the failure creates it.
     fail_marker: str = ""
     fail_after_images: int = 0
+    seconds_per_iter: float = 0.0  # a fixed duration per iteration (replay agreement checks)
 
     def __post_init__(self) -> None:
         check_choice("valley", self.valley, list(VALLEYS))
@@ -56,6 +58,8 @@ class ToyTrainer:
         if marker and self.images_seen >= self.config.fail_after_images and not marker.exists():
             marker.write_text("failed once\n")
             raise RuntimeError("a planned failure of the toy family")
+        if self.config.seconds_per_iter:
+            time.sleep(self.config.seconds_per_iter)
         for _ in range(max(1, images // 10)):
             noise = self.config.noise * torch.randn((), generator=self.generator)
             self.x = self.x - self.config.step * (2 * self.curvature * (self.x - 3.0) + noise)
@@ -75,6 +79,9 @@ class ToyTrainer:
     def state_dict(self) -> dict[str, Any]:
         return {"x": self.x, "generator": self.generator.get_state(), "seen": self.images_seen}
 
+    def config_settings(self) -> list:
+        return []  # no optimizer: the step size is read from the config at every step
+
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.x, self.images_seen = state["x"], state["seen"]
         self.generator.set_state(state["generator"])
@@ -82,8 +89,9 @@ class ToyTrainer:
 
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
     config = dict(preset.constants)
-    for name in ("valley", "step", "noise"):
-        config[name] = preset.params[name].draw(trial, name)
+    for name in ("valley", "step", "noise", "seconds_per_iter"):
+        if name in preset.params:
+            config[name] = preset.params[name].draw(trial, name)
     return config
 
 
@@ -102,7 +110,17 @@ register(
                     "noise": Float(0.0, 0.1),
                 },
                 summary="the step size matters",
-            )
+            ),
+            "toy-timed": Preset(
+                "toy-timed",
+                {
+                    "valley": Choice(tuple(VALLEYS)),
+                    "step": Float(1e-3, 0.2, log=True),
+                    "noise": Float(0.0, 0.1),
+                    "seconds_per_iter": Choice((0.9, 1.5, 2.2)),
+                },
+                summary="each trial's iterations take a fixed time",
+            ),
         },
         default_preset="toy-basic",
         stratify_key="valley",

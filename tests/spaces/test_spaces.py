@@ -65,14 +65,27 @@ def test_seed_defaults_points_lie_in_their_ranges():
                 assert value in param.options, (name, value)
 
 
-def test_replayed_distributions_match_what_optuna_recorded():
-    preset = PRESETS["lucic-wide"]
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
-    trial = study.ask()
-    config = GAN.space(trial, preset)
-    fixed = optuna.trial.FixedTrial(config)
-    GAN.space(fixed, preset)
-    assert fixed.distributions == trial.distributions
+FAMILY_PRESETS = [
+    (family, preset) for family, space in FAMILY_SPACES.items() for preset in space.presets
+]
+
+
+@pytest.mark.parametrize(("family", "preset"), FAMILY_PRESETS)
+def test_the_stores_replay_records_what_optuna_recorded(family, preset):
+    """Every family and preset: the study store's own recording trial, replaying a config
+    through the space, finds the distributions Optuna recorded when it was drawn."""
+    from search.tuner import Strata, replay_distributions
+
+    space, chosen = FAMILY_SPACES.get(family), FAMILY_SPACES.get(family).preset(preset)
+    for seed in range(3):
+        study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed))
+        trial = study.ask()
+        config = space.space(trial, chosen)
+        replayed = replay_distributions(config, space.space, chosen, Strata("", ()))
+        assert replayed == trial.distributions, (family, preset, seed)
+        strata = Strata(space.stratify_key, chosen.choices(space.stratify_key))
+        stratified = replay_distributions(config, space.space, chosen, strata)
+        assert set(stratified) == set(trial.distributions) | {space.stratify_key}
 
 
 @pytest.mark.parametrize(

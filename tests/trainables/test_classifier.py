@@ -1,10 +1,10 @@
 import pytest
 import torch
 
+from spaces.registry import UnknownNameError
 from trainables import data
 from trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, fit
 from trainables.nets.classifier import CLASSIFIER_NETS, fold_batch_norm
-from trainables.registry import UnknownNameError
 from trainables.robustness import fgsm, robustness_table
 
 

@@ -19,8 +19,8 @@ from spaces.family import FAMILY_SPACES
 from tests.conftest import ROOT
 from trainables.config import ConfigError
 from trainables.contract import Trainer
+from trainables.experiment.files import read_state
 from trainables.families import FAMILIES, load_families
-from trainables.session import read_state
 from trainables.trial import build_trainer, resolve, run_local
 
 load_families()
@@ -99,7 +99,7 @@ def test_restore_in_a_new_process_is_bit_exact(name, tmp_path):
     lines = [json.loads(line) for line in (interrupted / "result.jsonl").read_text().splitlines()]
     again = [json.loads(line) for line in (straight / "result.jsonl").read_text().splitlines()]
     assert [r["training_iteration"] for r in lines] == [1, 2, 3]  # none twice, none missing
-    noisy = {"train_seconds", "eval_seconds", "images_per_second"}
+    noisy = {"train_seconds", "eval_seconds", "images_per_second", "setup_seconds", "started_at"}
     for ours, theirs in zip(lines, again, strict=True):
         assert {k: v for k, v in ours.items() if k not in noisy} == {
             k: v for k, v in theirs.items() if k not in noisy
@@ -125,3 +125,41 @@ def test_bad_values_are_refused_naming_the_key(name):
             resolve(tiny_config(name) | {key: "not-a-number"})
     with pytest.raises(ConfigError, match="unknown config key"):
         resolve(tiny_config(name) | {"no_such_key": 1})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_after_a_restore_the_config_wins_over_the_checkpoints_settings(tmp_path, name):
+    """PBT restores a checkpoint under mutated values: every family's optimizers must take
+    them (one rule, `trainables.contract.apply_config`, applied by the trial loop)."""
+    from trainables.contract import apply_config
+    from trainables.experiment.files import checkpoints
+
+    config = tiny_config(name) | {"max_iterations": 1}
+    run_local(config, tmp_path, cpus=1)
+    state = read_state(checkpoints(tmp_path)[-1])
+    defaults = resolve(config).model
+    mutated = dict(config)
+    for key in FAMILY_SPACES.get(name).pbt_mutable:
+        value = config.get(key, getattr(defaults, key, None))
+        if isinstance(value, float):
+            mutated[key] = value * 1.7
+    resolved = resolve(mutated)
+    torch.manual_seed(0)
+    restored = build_trainer(resolved, torch.device("cpu"))
+    restored.load_state_dict(state["trainer"])
+    fresh = build_trainer(resolved, torch.device("cpu"))  # built from the mutated config
+    pairs = list(zip(restored.config_settings(), fresh.config_settings(), strict=True))
+    differed = any(
+        r.optimizer.param_groups[0].get("lr") != f.optimizer.param_groups[0].get("lr")
+        for r, f in pairs
+    )
+    apply_config(restored)
+    for r, f in pairs:
+        ours, theirs = r.optimizer.param_groups[0], f.optimizer.param_groups[0]
+        for key in f.values:
+            if key == "lr" and f.schedule is not None:
+                assert r.schedule.base_lrs == f.schedule.base_lrs
+            else:
+                assert ours[key] == pytest.approx(theirs[key]), (name, key)
+    if pairs and any("lr" in key for key in FAMILY_SPACES.get(name).pbt_mutable):
+        assert differed, "the mutation changed nothing: the check would pass without the rule"

@@ -8,8 +8,8 @@ import pytest
 from pyarrow import fs
 from ray import tune
 
+from trainables.experiment.files import RESULT_FILE, write_state
 from trainables.resume_point import own_checkpoints, resume_point
-from trainables.session import RESULT_FILE, write_state
 
 LOCAL = fs.LocalFileSystem()
 
@@ -71,3 +71,21 @@ def test_another_trials_checkpoint_is_taken_as_given(trial, tmp_path):
 
 def test_a_new_trial_has_nothing_to_resume(tmp_path):
     assert restore(tmp_path / "trial_new") is None
+
+
+def test_after_an_exploit_the_trials_own_newer_checkpoint_of_that_line_wins(trial, tmp_path):
+    """PBT gave the trial another trial's checkpoint; the trial trained on and saved its
+    own checkpoint, which Tune never registered (its node was lost). Offered the donor's
+    again, it resumes from its own checkpoint of that line, not from its older own ones
+    (another line of training), nor from the donor's (which would repeat iterations)."""
+    from trainables.experiment.files import LINEAGE_FILE
+
+    donor = write_state(tmp_path / "trial_b" / "checkpoint_000004", {"iteration": 5})
+    (donor / RESULT_FILE).write_text(json.dumps({"training_iteration": 5}) + "\n")
+    assert restore(trial, offer(donor)).state["iteration"] == 5  # nothing of that line yet
+    after = write_state(trial / "checkpoint_000002", {"iteration": 6})
+    (after / RESULT_FILE).write_text(json.dumps({"training_iteration": 6, "fid": 50.0}) + "\n")
+    (after / LINEAGE_FILE).write_text(json.dumps([str(donor)]) + "\n")
+    restored = restore(trial, offer(donor))
+    assert restored.state["iteration"] == 6 and restored.replay["fid"] == 50.0
+    assert restored.lineage == (str(donor), str(after))  # what the next checkpoint records

@@ -8,10 +8,10 @@ import pytest
 
 from search.cli import main
 from spaces.family import get_family
-from trainables.session import RESULTS_LOG, read_state
+from trainables.experiment.files import RESULTS_LOG, read_state
 from trainables.trial import run_local
 
-TINY = get_family("gan").tiny | {"max_iterations": 3}
+TINY = get_family("gan").tiny | {"family": "gan", "max_iterations": 3}
 
 
 def logged(directory) -> list[int]:

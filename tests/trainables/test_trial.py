@@ -8,8 +8,8 @@ import torch
 
 from tests.conftest import ROOT
 from trainables.config import ConfigError
+from trainables.experiment.files import read_state
 from trainables.gan import losses
-from trainables.session import read_state
 from trainables.trial import resolve, run_local
 
 # Dropout (dcgan D), BEGAN's k, class labels: all must survive a restore.
@@ -23,6 +23,7 @@ CHECKPOINT_CONFIGS = {
     },
 }
 SMALL = {
+    "family": "gan",
     "width": 0.125,
     "batch_size": 16,
     "z_dim": 8,
@@ -92,9 +93,11 @@ def test_a_nan_ends_the_trial_with_infinite_fid(tmp_path, monkeypatch):
 
 def test_unknown_keys_and_bad_values_fail_before_training():
     with pytest.raises(ConfigError, match=r"unknown config key.*learning_rate.*valid keys: family"):
-        resolve({"learning_rate": 0.1})
+        resolve({"family": "gan", "learning_rate": 0.1})
     with pytest.raises(ConfigError, match="lr_g must be float, not 'fast'"):
-        resolve({"lr_g": "fast"})
+        resolve({"family": "gan", "lr_g": "fast"})
+    with pytest.raises(ConfigError, match=r"names no family .*valid choices: classifier, cyclegan"):
+        resolve({"lr_g": 0.1})  # no family is the default
     with pytest.raises(ValueError, match="unknown family 'nope'; valid choices: classifier, "):
         resolve({"family": "nope"})
 

@@ -12,9 +12,10 @@ import torch
 
 from trainables import data
 from trainables.classifier.standalone import build
-from trainables.classifier.training import FitConfig, Fitter, accuracy, predict, predicted
+from trainables.classifier.training import FitConfig, Fitter, accuracy, head_accuracies
 from trainables.config import check_choice, check_range
-from trainables.contract import TrialContext
+from trainables.contract import ConfigSetting, TrialContext
+from trainables.data.vocabulary import say
 from trainables.families import FAMILIES, Family
 from trainables.nets.classifier import CLASSIFIER_NETS
 from trainables.trial_data import TrialData, trial_data
@@ -43,15 +44,18 @@ class ClassifierTrialConfig:
         check_range("shift", self.shift, low=0)
 
 
-def targets_of(config: ClassifierTrialConfig, split: TrialData):
-    """Class ids, or one column per attribute with its head's size and name."""
+def targets_of(config: ClassifierTrialConfig, split: TrialData, vocabulary=None):
+    """Class ids, or one column per attribute (in the training split's vocabulary) with its
+    head's size and name, and the vocabulary."""
     if config.targets == "class":
-        return split.labels, None, ()
+        return split.labels, None, (), None
     table = data.attributes(
-        split.dataset, split.raw_labels, tuple(config.attributes), **split.options
-    )
+        split.dataset, split.raw_labels, tuple(config.attributes), vocabulary, split.split,
+        **split.options,
+    )  # fmt: skip
+    say(list(table.notes))
     heads = tuple(len(values) for values in table.values)
-    return table.codes.to(split.images.device), heads, table.columns
+    return table.codes.to(split.images.device), heads, table.columns, table.vocabulary
 
 
 class ClassifierTrainer:
@@ -62,8 +66,8 @@ class ClassifierTrainer:
         self.test = trial_data(config.dataset, config.dataset_options, context.device, "test")
         self.class_names = train.class_names
         self.count = len(train.images)
-        targets, self.heads, self.head_names = targets_of(config, train)
-        self.test_targets, _, _ = targets_of(config, self.test)
+        targets, self.heads, self.head_names, vocabulary = targets_of(config, train)
+        self.test_targets, _, _, _ = targets_of(config, self.test, vocabulary)
         outputs = sum(self.heads) if self.heads else len(train.class_names)
         fit = FitConfig(
             batch_size=config.batch_size,
@@ -93,12 +97,11 @@ class ClassifierTrainer:
         model, images = self.fitter.model, self.test.images
         if not self.heads:
             return {"accuracy": accuracy(model, images, self.test_targets)}
-        hits = predicted(predict(model, images), self.heads) == self.test_targets.cpu()
-        per_head = hits.float().mean(dim=0)
+        per_head = head_accuracies(model, images, self.test_targets, self.heads)
         scores = {
-            f"accuracy_{name}": float(v) for name, v in zip(self.head_names, per_head, strict=True)
+            f"accuracy_{name}": value for name, value in zip(self.head_names, per_head, strict=True)
         }
-        return {"accuracy": float(per_head.mean())} | scores
+        return {"accuracy": sum(per_head) / len(per_head)} | scores
 
     def grid(self, columns: int) -> torch.Tensor | None:
         return None
@@ -108,6 +111,11 @@ class ClassifierTrainer:
 
     def state_dict(self) -> dict[str, Any]:
         return self.fitter.state_dict()
+
+    def config_settings(self) -> list[ConfigSetting]:
+        fitter = self.fitter
+        values = {"lr": fitter.config.lr, "weight_decay": fitter.config.weight_decay}
+        return [ConfigSetting(fitter.optimizer, values, fitter.schedule)]
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.fitter.load_state_dict(state)

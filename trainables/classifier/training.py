@@ -21,6 +21,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from trainables.data.vocabulary import NO_VALUE
 from trainables.nets.classifier import Classifier
 from trainables.sampler import BatchSampler
 
@@ -56,10 +57,16 @@ def head_logits(logits: torch.Tensor, heads: Heads) -> list[torch.Tensor]:
 
 
 def classification_loss(logits: torch.Tensor, targets: torch.Tensor, heads: Heads) -> torch.Tensor:
+    """Cross-entropy, summed over heads; a target of -1 (no value: an empty cell left out,
+    a value unseen in training) counts in no head."""
     if not heads:
-        return F.cross_entropy(logits, targets)
+        return F.cross_entropy(logits, targets, ignore_index=NO_VALUE)
     parts = head_logits(logits, heads)
-    return sum(F.cross_entropy(part, targets[:, i]) for i, part in enumerate(parts))
+    return sum(
+        F.cross_entropy(part, targets[:, i], ignore_index=NO_VALUE)
+        for i, part in enumerate(parts)
+        if (targets[:, i] != NO_VALUE).any()
+    )
 
 
 def steps_for(images: int, count: int, batch_size: int) -> int:
@@ -131,12 +138,6 @@ class Fitter:
         self.model.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.schedule.load_state_dict(state["schedule"])
-        # The config wins (PBT restores a checkpoint under a new learning rate).
-        self.schedule.base_lrs = [self.config.lr for _ in self.optimizer.param_groups]
-        factor = self.schedule.lr_lambdas[0](self.schedule.last_epoch)
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.config.lr * factor
-            group["weight_decay"] = self.config.weight_decay
         self.sampler.load_state_dict(state["sampler"])
         self.images_seen = state["images_seen"]
 
@@ -181,8 +182,19 @@ def predicted(logits: torch.Tensor, heads: Heads = None) -> torch.Tensor:
     return torch.stack([part.argmax(dim=1) for part in head_logits(logits, heads)], dim=1)
 
 
+def head_accuracies(
+    model: Classifier, images: torch.Tensor, targets: torch.Tensor, heads: Heads = None
+) -> list[float]:
+    """Per head, the share of right answers among the images with a value (target >= 0)."""
+    found = predicted(predict(model, images), heads)
+    found, targets = (found, targets.cpu()) if heads else (found[:, None], targets.cpu()[:, None])
+    valid = targets != NO_VALUE
+    hits = (found == targets) & valid
+    return [float(hits[:, k].sum() / valid[:, k].sum().clamp_min(1)) for k in range(hits.shape[1])]
+
+
 def accuracy(
     model: Classifier, images: torch.Tensor, targets: torch.Tensor, heads: Heads = None
 ) -> float:
     """The share of right answers (averaged over heads, when there are several)."""
-    return float((predicted(predict(model, images), heads) == targets.cpu()).float().mean())
+    return sum(head_accuracies(model, images, targets, heads)) / max(1, len(heads or (1,)))

@@ -2,8 +2,8 @@
 
 Defaults are Zhu et al.'s reference settings: ResNet generator with 9 blocks, 70x70
 PatchGAN, instance norm, LSGAN, lambda 10 for the cycle terms and 0.5 of it for identity,
-Adam 2e-4 (0.5, 0.999), batch 1, an image pool of 50, the learning rate constant for the
-first half of training and then falling linearly to zero.
+Adam 2e-4 (0.5, 0.999), batch 1, an image pool of 50; the learning rate constant unless a
+decay is set (Zhu et al.: 100 epochs constant, then 100 falling linearly to zero).
 """
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ class CycleGanConfig:
     beta2: float = 0.999
     batch_size: int = 1
     pool_size: int = 50  # generated images each D also sees again later (0: none)
-    decay_start: float = 0.5  # share of the budget after which lr falls linearly to zero
+    # The learning rate is constant for `decay_start_images`, then falls linearly to zero over
+    # `decay_images` (0: no decay). Set in images, not as shares of the trial's budget, so
+    # every trial at a scheduler's rung is at the same point of its schedule.
+    decay_start_images: int = 0
+    decay_images: int = 0
     init_gain: float = 0.02  # weights start N(0, init_gain)
     fid_backend: str | None = None  # None: the dataset's default backend
 
@@ -62,4 +66,5 @@ class CycleGanConfig:
         check_range("init_gain", self.init_gain, low=0.0)
         check_range("beta1", self.beta1, 0.0, 1.0)
         check_range("beta2", self.beta2, 0.0, 1.0 - 1e-12)
-        check_range("decay_start", self.decay_start, 0.0, 1.0)
+        check_range("decay_start_images", self.decay_start_images, low=0)
+        check_range("decay_images", self.decay_images, low=0)

@@ -3,21 +3,29 @@
 
 from __future__ import annotations
 
+from trainables import data
 from trainables.cyclegan.config import CycleGanConfig
 from trainables.cyclegan.trainer import CycleGanTrainer
 from trainables.cyclegan.translate import refuse_generate, translate_folder
 from trainables.families import FAMILIES, Family
 from trainables.metrics import prepare_fid, reference_features, resolve_backend
+from trainables.translation.commands import FOLDER_TRANSLATORS
+from trainables.translation.pairs import again_options
 
 
 def prepare(config: CycleGanConfig) -> None:
-    """The dataset is readable and both domains' test features and statistics are cached."""
+    """The dataset is readable, both domains' test features and statistics are cached, and
+    the test items rendered again for the oracle (where the dataset can)."""
     prepare_fid(config.dataset, config.dataset_options, config.fid_backend, domains=(0, 1))
     backend = resolve_backend(config.dataset, config.fid_backend, config.dataset_options)
     for domain in (0, 1):
         reference_features((config.dataset, "test"), backend, config.dataset_options, None, domain)
+    other = again_options(config.dataset, config.dataset_options)
+    if other is not None:
+        data.load(config.dataset, "test", **other)
 
 
+FOLDER_TRANSLATORS.register("cyclegan", translate_folder)
 FAMILIES.register(
     "cyclegan",
     Family(
@@ -25,7 +33,7 @@ FAMILIES.register(
         CycleGanTrainer,
         prepare=prepare,
         generate=refuse_generate,
-        translate=translate_folder,
         hint="gantune translate {checkpoint} INPUT_DIR --direction a2b -o OUTPUT_DIR",
+        inference_state=("g_ab", "g_ba"),
     ),
 )

@@ -1,7 +1,7 @@
 """Training one CycleGAN: two generators (A -> B and B -> A), two discriminators, the
 adversarial loss from the shared module, cycle and identity terms, the image pools, and
-the learning rate constant, then falling linearly to zero at the end of the trial's
-budget (Zhu et al.)."""
+the learning rate constant, then falling linearly to zero over a set number of images
+(Zhu et al.)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ import torch
 from torch import nn
 
 from trainables.adversarial import ADVERSARIAL
-from trainables.contract import TrialContext
+from trainables.contract import ConfigSetting, TrialContext
 from trainables.cyclegan.config import CycleGanConfig
-from trainables.cyclegan.data import load_domains
-from trainables.cyclegan.evaluation import Scorer, floor, translate
 from trainables.cyclegan.pool import ImagePool
 from trainables.images import to_unit
 from trainables.metrics import resolve_backend
 from trainables.metrics.image_similarity import l1
 from trainables.nets.translation import CRITICS, TRANSLATORS, init_weights
 from trainables.sampler import BatchSampler
+from trainables.translation.apply import translate
+from trainables.translation.pairs import load_domains, renderings
+from trainables.translation.scoring import Scorer, references
 
 OBJECTIVE_EVERY = 100  # the report logged its total objective once per 100 images...
 OBJECTIVE_EPOCHS = 150  # ... and averaged the logs of the first 150 epochs
@@ -73,18 +74,18 @@ class CycleGanTrainer:
         self.scorer = Scorer(
             config.dataset, config.dataset_options, backend, self.data.test, self.device
         )
+        self.renderings = renderings(config.dataset, config.dataset_options, self.data, self.device)
 
     @property
     def epoch(self) -> float:
         return self.images_seen / max(len(self.data.a), len(self.data.b))
 
     def learning_rate(self) -> float:
-        """Constant until `decay_start` of the budget, then linearly to zero at its end."""
-        progress = self.images_seen / max(1, self.context.budget_images)
-        start = self.config.decay_start
-        if progress <= start or start >= 1.0:
+        """Constant for `decay_start_images`, then linearly to zero over `decay_images`."""
+        into_decay = self.images_seen - self.config.decay_start_images
+        if self.config.decay_images <= 0 or into_decay <= 0:
             return self.config.lr
-        return self.config.lr * max(0.0, (1.0 - progress) / (1.0 - start))
+        return self.config.lr * max(0.0, 1.0 - into_decay / self.config.decay_images)
 
     def batch(self, domain: int) -> torch.Tensor:
         images = (self.data.a, self.data.b)[domain]
@@ -153,7 +154,7 @@ class CycleGanTrainer:
         metrics["cycle_l1"] = float(sum(errors.mean() for errors in round_trips) / 2)
         if self.objective["count"]:
             metrics["total_objective"] = self.objective["sum"] / self.objective["count"]
-        return metrics | floor(self.scorer, count)
+        return metrics | references(self.scorer, count, self.renderings)
 
     def grid(self, columns: int) -> torch.Tensor:
         """Per domain, rows: input, translation, ground truth (when paired), round trip."""
@@ -185,14 +186,15 @@ class CycleGanTrainer:
             "objective": dict(self.objective),
         }
 
+    def config_settings(self) -> list[ConfigSetting]:
+        values = {"lr": self.learning_rate(), "betas": (self.config.beta1, self.config.beta2)}
+        return [ConfigSetting(self.opt_g, values), ConfigSetting(self.opt_d, values)]
+
     def load_state_dict(self, state: dict[str, Any]) -> None:
         for name in ("g_ab", "g_ba", "d_a", "d_b"):
             getattr(self, name).load_state_dict(state[name])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
-        for optimizer in (self.opt_g, self.opt_d):  # the config wins (PBT mutations)
-            for group in optimizer.param_groups:
-                group["betas"] = (self.config.beta1, self.config.beta2)
         for sampler, saved in zip(self.samplers, state["samplers"], strict=True):
             sampler.load_state_dict(saved)
         for pool, saved in zip(self.pools, state["pools"], strict=True):

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image
 
 from trainables.cyclegan.config import CycleGanConfig
-from trainables.cyclegan.evaluation import translate
-from trainables.data.image_folder import IMAGE_SUFFIXES, read_image
 from trainables.generate import GenerateRequest, load_checkpoint
 from trainables.nets.translation import TRANSLATORS
+from trainables.translation import apply
 
 DIRECTIONS = {"a2b": "g_ab", "b2a": "g_ba"}
 
@@ -48,18 +45,4 @@ def translate_folder(
     checkpoint: str | Path, direction: str, source: str | Path, destination: str | Path
 ) -> list[Path]:
     generator, (channels, size, _) = generator_of(checkpoint, direction)
-    source, destination = Path(source).expanduser(), Path(destination).expanduser()
-    if not source.is_dir():
-        raise FileNotFoundError(f"no folder {source}")
-    files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise ValueError(f"{source} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
-    destination.mkdir(parents=True, exist_ok=True)
-    images = torch.from_numpy(np.stack([read_image(path, size, channels) for path in files]))
-    written = []
-    for path, image in zip(files, translate(generator, images), strict=True):
-        array = image.permute(1, 2, 0).numpy()
-        picture = Image.fromarray(array[:, :, 0] if channels == 1 else array)
-        picture.save(destination / path.name)
-        written.append(destination / path.name)
-    return written
+    return apply.translate_folder(generator, channels, size, source, destination)

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import torch
 
+from spaces.registry import Registry
 from trainables.data import color, fashion_mnist, image_folder, products, textures
-from trainables.registry import Registry
+from trainables.data.vocabulary import Vocabulary, say
 
 Classes = tuple[torch.Tensor, list[str]]
 
@@ -44,11 +44,14 @@ def plain_classes(names: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
 
 @dataclass(frozen=True)
 class Attributes:
-    """Categorical attributes per image (an attributes table's chosen columns), as codes."""
+    """Categorical attributes per image (an attributes table's chosen columns), as codes of
+    the training split's vocabulary (`trainables.data.vocabulary`)."""
 
-    codes: torch.Tensor  # N x K int64, column k coded by its position in values[k]
+    codes: torch.Tensor  # N x K int64, column k coded by its position in values[k]; -1: none
     columns: tuple[str, ...]
     values: tuple[tuple[str, ...], ...]
+    vocabulary: Vocabulary | None = None
+    notes: tuple[str, ...] = ()  # empty cells, grouped tails, values unseen in training
 
 
 def table_classes(column: str, order: tuple[str, ...]) -> Callable[[Any, dict], Classes]:
@@ -83,8 +86,7 @@ def folder_classes(labels: Any, options: dict) -> Classes:
     root = Path(options["root"]).expanduser()
     if image_folder.detect_layout(root) == "cyclegan" or options.get("layout") == "cyclegan":
         return labels, ["A", "B"]
-    base = root / "train" if (root / "train").is_dir() else root
-    return labels, sorted(p.name for p in base.iterdir() if p.is_dir())
+    return labels, image_folder.class_folders(root)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ DATASETS.register(
         image_folder.load,
         folder_classes,
         domains=folder_domains,
-        attribute_columns=("articleType", "baseColour"),
+        attribute_columns=image_folder.ATTRIBUTE_COLUMNS,
     ),
 )
 
@@ -182,9 +184,25 @@ def load(name: str, split: str = "train", **options: Any) -> tuple[torch.Tensor,
     return check_options(name, options).loader(split, **options)
 
 
-def classes(name: str, labels: Any, **options: Any) -> Classes:
-    """Class ids per image and the class names, for conditional models and classifiers."""
-    return check_options(name, options).classes(labels, options)
+def classes(
+    name: str, labels: Any, vocabulary: list[str] | None = None, split: str = "test", **options
+) -> Classes:
+    """Class ids per image and the class names, for conditional models and classifiers.
+    With `vocabulary` (the training split's class names) the ids are of those names; a
+    class training never saw gets -1 and is named."""
+    ids, names = check_options(name, options).classes(labels, options)
+    if vocabulary is None or list(names) == list(vocabulary):
+        return ids, list(names)
+    index = {value: code for code, value in enumerate(vocabulary)}
+    mapping = torch.tensor([index.get(str(n), -1) for n in names] or [-1], dtype=torch.int64)
+    remapped = mapping[ids.clamp_min(0)]
+    unseen = [n for n in names if str(n) not in index]
+    if unseen:
+        counts = {n: int((remapped[ids == k] == -1).sum()) for k, n in enumerate(names)}
+        listed = ", ".join(f"{n!r} ({counts[n]})" for n in unseen if counts[n])
+        if listed:
+            say([f"{split} split: class(es) never seen in training: {listed}; left out"])
+    return remapped, list(vocabulary)
 
 
 def domains(name: str, labels: Any, **options: Any) -> Domains:
@@ -196,28 +214,46 @@ def domains(name: str, labels: Any, **options: Any) -> Domains:
     return dataset.domains(labels, options)
 
 
-def attributes(name: str, labels: Any, columns: tuple[str, ...] = (), **options: Any) -> Attributes:
+def attributes(
+    name: str,
+    labels: Any,
+    columns: tuple[str, ...] = (),
+    vocabulary: Vocabulary | None = None,
+    split: str = "train",
+    **options: Any,
+) -> Attributes:
     """The chosen attribute columns of a dataset whose labels are a table (the dataset's
-    default columns when none are named), each coded by its values."""
+    default columns when none are named), coded by `vocabulary` (the training split's);
+    without one, the vocabulary is made from these labels, which must be the training
+    split's. The dataset options `missing`, `top_values` and `unseen` choose how empty
+    cells, long tails and values unseen in training are handled."""
     dataset = check_options(name, options)
     if not isinstance(labels, pd.DataFrame):
         raise ValueError(
             f"dataset {name!r} has no attributes table; attribute datasets: fashion-attributes, "
             "image-folder with images/ + styles.csv"
         )
-    chosen = tuple(columns) or tuple(c for c in dataset.attribute_columns if c in labels)
+    chosen = (
+        vocabulary.columns
+        if vocabulary is not None
+        else tuple(columns) or tuple(c for c in dataset.attribute_columns if c in labels)
+    )
     missing = [c for c in chosen if c not in labels]
     if missing or not chosen:
         valid = ", ".join(c for c in labels.columns if c != "id")
         raise ValueError(f"no attribute column {', '.join(missing) or '(none)'}; valid: {valid}")
-    known = dataset.attribute_values or {}
-    codes, values = [], []
-    for column in chosen:
-        order = known.get(column) or tuple(sorted(labels[column].astype(str).unique()))
-        codes.append(pd.Categorical(labels[column].astype(str), categories=list(order)).codes)
-        values.append(tuple(order))
-    stacked = torch.as_tensor(np.stack(codes, axis=1), dtype=torch.int64)
-    return Attributes(stacked, chosen, tuple(values))
+    notes: list[str] = []
+    if vocabulary is None:
+        vocabulary, notes = Vocabulary.of_training(
+            labels,
+            chosen,
+            dataset.attribute_values,
+            options.get("missing", "unknown"),
+            int(options.get("top_values", 0)),
+        )
+    codes, more = vocabulary.encode(labels, split, options.get("unseen", "skip"))
+    stacked = torch.as_tensor(codes, dtype=torch.int64)
+    return Attributes(stacked, chosen, vocabulary.values, vocabulary, tuple(notes + more))
 
 
 def groups(name: str, labels: Any, **options: Any) -> Classes:

@@ -9,7 +9,9 @@
 Images are letterboxed (aspect kept, padded with their corner colour) and resized to
 `size` x `size`; `channels` is 3 (RGB) or 1 (gray). A folder without a test split keeps
 one image in 20 (`test_share`, chosen by a hash of the file name, so always the same
-ones) for testing.
+ones) for testing, and at least one of every class or attribute value that has two
+images (`trainables.data.holdout`). Class names and attribute values come from the
+training split (`trainables.data.vocabulary`).
 
 Real folders are messy: CSV lines with stray commas, rows whose image is missing,
 unreadable images. The whole folder is read first; then either one error lists every
@@ -22,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +33,14 @@ import pandas as pd
 import torch
 from PIL import Image, UnidentifiedImageError
 
+from trainables.data.holdout import holdout, too_small
+from trainables.data.vocabulary import cells, check_choices
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 CYCLEGAN_DIRS = {"train": ("trainA", "trainB"), "test": ("testA", "testB")}
 ON_BAD = ("refuse", "skip")
 SPLITS = ("train", "test")
+ATTRIBUTE_COLUMNS = ("articleType", "baseColour")  # the held-out share covers their values
 
 
 class ImageFolderError(ValueError):
@@ -97,15 +102,13 @@ def read_images(
     return (torch.from_numpy(np.stack(arrays)) if arrays else empty), kept
 
 
-def held_out(name: str, share: float) -> bool:
-    return zlib.crc32(name.encode()) % 10000 < share * 10000
-
-
-def choose_split(paths: list[Path], split: str, share: float) -> list[Path]:
-    """A folder without its own test split: the test images are a stable hashed share."""
+def split_of(names: list[str], groups: list[list[str]], split: str, share: float) -> list[int]:
+    """Positions of `split` in a folder without its own test split (`holdout`); with no
+    held-out share, both splits are the whole folder."""
     if share <= 0:
-        return paths
-    return [p for p in paths if held_out(p.name, share) == (split == "test")]
+        return list(range(len(names)))
+    test = holdout(names, groups, share)
+    return [i for i in range(len(names)) if (i in test) == (split == "test")]
 
 
 @dataclass(frozen=True)
@@ -132,23 +135,39 @@ def load_cyclegan(request: Request, csv_name: str):
 
 
 def load_classes(request: Request, csv_name: str):
+    """Class ids of the training split's class folders (sorted names); a class folder
+    found only in test/ is named and left out."""
     root = request.root
     own_split = (root / "train").is_dir()
     base = root / request.split if own_split else root
     if own_split and not base.is_dir():
         raise ImageFolderError(f"{root} has no {request.split}/ folder")
-    classes = sorted(p.name for p in base.iterdir() if p.is_dir())
+    classes = class_folders(root)
     if not classes:
         raise ImageFolderError(f"{base} has no class sub-folders (one folder per class)")
+    strangers = sorted(p.name for p in base.iterdir() if p.is_dir() and p.name not in classes)
+    if strangers:
+        request.problems.ignored.append(
+            f"{base}: class folder(s) not in training, left out: {', '.join(strangers)}"
+        )
     paths, labels = [], []
     for index, name in enumerate(classes):
-        found = image_files(base / name, request.problems)
-        if not own_split:
-            found = choose_split(found, request.split, request.test_share)
+        folder = base / name
+        found = image_files(folder, request.problems) if folder.is_dir() else []
         paths += found
         labels += [index] * len(found)
+    if not own_split:
+        keep = split_of([p.name for p in paths], [[str(x) for x in labels]], request.split,
+                        request.test_share)  # fmt: skip
+        paths, labels = [paths[i] for i in keep], [labels[i] for i in keep]
     images, kept = read_images(paths, request.size, request.channels, request.problems)
     return images, torch.tensor([labels[i] for i in kept], dtype=torch.int64)
+
+
+def class_folders(root: Path) -> list[str]:
+    """The class names: the training split's sub-folders, sorted."""
+    base = root / "train" if (root / "train").is_dir() else root
+    return sorted(p.name for p in base.iterdir() if p.is_dir())
 
 
 def read_table(path: Path, problems: Problems) -> pd.DataFrame:
@@ -194,14 +213,11 @@ def load_attributes(request: Request, csv_name: str):
     unused = set(by_stem) - set(keys)
     if unused:
         problems.ignored.append(f"{len(unused)} image(s) in images/ with no row in {csv_name}")
-    table = table[~missing]
+    table = table[~missing].reset_index(drop=True)
     if request.test_share > 0:
-        table = table[
-            [
-                held_out(k, request.test_share) == (request.split == "test")
-                for k in table["id"].astype(str)
-            ]
-        ]
+        groups = [cells(table[c]).fillna("").tolist() for c in ATTRIBUTE_COLUMNS if c in table]
+        keep = split_of(table["id"].astype(str).tolist(), groups, request.split, request.test_share)
+        table = table.iloc[keep]
     table = table.reset_index(drop=True)
     paths = [by_stem[str(key)] for key in table["id"]]
     images, kept = read_images(paths, request.size, request.channels, problems)
@@ -232,8 +248,13 @@ def load(
     csv: str = "styles.csv",
     test_share: float = 0.05,
     on_bad: str = "refuse",
+    missing: str = "unknown",
+    top_values: int = 0,
+    unseen: str = "skip",
 ) -> tuple[torch.Tensor, torch.Tensor | pd.DataFrame]:
-    """uint8 N x channels x size x size and labels as the layout documents."""
+    """uint8 N x channels x size x size and labels as the layout documents. `missing`,
+    `top_values` and `unseen` say how an attributes table's empty cells, long tails and
+    values unseen in training are coded (`trainables.data.vocabulary`)."""
     if root is None:
         raise ImageFolderError("image-folder needs root=<folder>")
     folder = Path(root).expanduser()
@@ -247,6 +268,10 @@ def load(
         raise ImageFolderError(f"unknown split {split!r}; valid choices: train, test")
     if not 0 <= test_share < 1:
         raise ImageFolderError(f"test_share must be in [0, 1), not {test_share}")
+    try:
+        check_choices(missing, unseen, top_values)
+    except ValueError as error:
+        raise ImageFolderError(str(error)) from None
     chosen = detect_layout(folder) if layout == "auto" else layout
     if chosen not in LAYOUTS:
         raise ImageFolderError(
@@ -257,6 +282,10 @@ def load(
     images, labels = LAYOUTS[chosen](request, csv)
     problems.settle(folder, on_bad)
     if len(images) == 0:
+        if split == "test" and test_share > 0:
+            count = len(load(root=root, layout=chosen, size=size, channels=channels, csv=csv,
+                             test_share=0, on_bad=on_bad)[0])  # fmt: skip
+            raise ImageFolderError(too_small(count, test_share, split, str(folder)))
         hint = " (set test_share above 0, or add a test folder)" if split == "test" else ""
         raise ImageFolderError(f"no {split} images found in {folder}{hint}")
     return images, labels

@@ -17,8 +17,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from spaces.registry import Registry
 from trainables.nets.gan import DiscriminatorOutput
-from trainables.registry import Registry
 
 ZERO = 0.0
 

@@ -15,5 +15,6 @@ FAMILIES.register(
         GanTrainer,
         prepare=prepare_config_fid,
         generate=generate,
+        inference_state=("generator",),
     ),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import torch
@@ -9,9 +10,13 @@ import torch
 from trainables.gan.conditioning import CONDITIONINGS
 from trainables.gan.config import GanConfig
 from trainables.gan.trainer import draw_latent, latent_size
-from trainables.generate import GenerateRequest, resolve_label
+from trainables.generate import GenerateRequest, family_options, resolve_label
 from trainables.images import to_uint8
 from trainables.nets.gan import build_generator
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--label", help="a class by name or number (cgan, acgan)")
 
 
 def generate(
@@ -19,9 +24,8 @@ def generate(
 ) -> tuple[torch.Tensor, str]:
     names, shape = state["meta"]["class_names"], state["meta"]["image_shape"]
     conditioning = CONDITIONINGS.get(config.conditioning)
-    if request.attributes:
-        raise ValueError("a GAN takes no --attr; use --label with a label-conditional GAN")
-    if request.label is not None and not conditioning.label_conditional:
+    label = family_options("gantune generate (a GAN)", request.options, options).label
+    if label is not None and not conditioning.label_conditional:
         raise ValueError(
             f"this GAN is not label-conditional (conditioning {config.conditioning!r}); "
             "omit --label, or train with conditioning cgan or acgan"
@@ -32,11 +36,11 @@ def generate(
     generator.load_state_dict(state["trainer"]["generator"])
     generator.eval()
     count, noise = request.count, torch.Generator().manual_seed(request.seed)
-    if request.label is None:
+    if label is None:
         codes = conditioning.sample(count, len(names), config, noise, torch.device("cpu"))
         caption = f"{count} samples"
     else:
-        chosen = resolve_label(request.label, names)
+        chosen = resolve_label(label, names)
         codes = conditioning.fixed(torch.full((count,), chosen), len(names), config)
         caption = f"{count} x {names[chosen]}"
     latent = draw_latent(config, codes, count, noise, torch.device("cpu"))

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from trainables.contract import TrialContext
+from trainables.contract import ConfigSetting, TrialContext
 from trainables.gan.conditioning import CONDITIONINGS, Codes
 from trainables.gan.config import GanConfig
 from trainables.gan.losses import LOSSES, PENALTIES, LossContext
@@ -239,15 +239,18 @@ class GanTrainer:
             "images_seen": self.images_seen,
         }
 
+    def config_settings(self) -> list[ConfigSetting]:
+        betas = (self.config.beta1, self.config.beta2)
+        return [
+            ConfigSetting(self.opt_g, {"lr": self.config.lr_g, "betas": betas}),
+            ConfigSetting(self.opt_d, {"lr": self.config.lr_d, "betas": betas}),
+        ]
+
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.generator.load_state_dict(state["generator"])
         self.discriminator.load_state_dict(state["discriminator"])
         self.opt_g.load_state_dict(state["opt_g"])
         self.opt_d.load_state_dict(state["opt_d"])
-        # The config is the source of truth: PBT restores a checkpoint under new values.
-        for optimizer, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
-            for group in optimizer.param_groups:
-                group["lr"], group["betas"] = lr, (self.config.beta1, self.config.beta2)
         self.sampler.load_state_dict(state["sampler"])
         self.noise.set_state(state["noise"])
         self.loss_state.update(state["loss_state"])

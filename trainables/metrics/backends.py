@@ -18,9 +18,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from spaces.registry import Registry
 from trainables.data.cache import cache_dir
 from trainables.nets.classifier import CLASSIFIER_NETS, Classifier, fold_batch_norm
-from trainables.registry import Registry
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)

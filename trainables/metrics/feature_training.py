@@ -26,47 +26,60 @@ from typing import Any
 
 import torch
 
+from spaces.registry import Registry
 from trainables import data
-from trainables.classifier import FitConfig, accuracy, build, fit
+from trainables.classifier import FitConfig, build, fit, head_accuracies
 from trainables.data import fashion_mnist, textures
 from trainables.data.cache import atomic_write
+from trainables.data.vocabulary import Vocabulary, say
 from trainables.metrics.backends import WEIGHTS_DIR, state_digest
-from trainables.registry import Registry
 
 THREADS = 2  # fixed: reductions in the backward pass depend on the thread count
 
 
 @dataclass(frozen=True)
 class Targets:
-    values: torch.Tensor  # N (one head) or N x heads
+    values: torch.Tensor  # N (one head) or N x heads; -1: no value
     output_names: list[str]
     class_of_output: list[int]  # for each output unit of the first head, its class
     heads: tuple[int, ...] = ()  # output units per head, when several
     head_names: tuple[str, ...] = ()
+    vocabulary: Any = None  # the training split's (attribute tables, class names)
 
 
-def fashion_targets(labels: torch.Tensor, options: dict) -> Targets:
+# Targets of a split from its labels; the training split's targets, when given, fix the
+# vocabulary other splits are encoded with.
+TargetsOf = Callable[[Any, dict, "Targets | None"], Targets]
+
+
+def fashion_targets(labels: torch.Tensor, options: dict, train: Targets | None = None) -> Targets:
     return Targets(labels, list(fashion_mnist.CLASSES), list(range(10)))
 
 
-def class_by_domain_targets(labels: torch.Tensor, options: dict) -> Targets:
+def class_by_domain_targets(labels: torch.Tensor, options: dict, train=None) -> Targets:
     """Output unit = class + 10 * domain, so features separate both."""
     names = [f"{domain} {cls}" for domain in textures.DOMAINS for cls in fashion_mnist.CLASSES]
     return Targets(labels[:, 0] + 10 * labels[:, 1], names, [i % 10 for i in range(20)])
 
 
-def dataset_targets(dataset: str) -> Callable[[Any, dict], Targets]:
-    """A head per attribute where the dataset has an attributes table, else its classes."""
+def dataset_targets(dataset: str) -> TargetsOf:
+    """A head per attribute where the dataset has an attributes table, else its classes;
+    in the training split's vocabulary."""
 
-    def targets(labels: Any, options: dict) -> Targets:
+    def targets(labels: Any, options: dict, train: Targets | None = None) -> Targets:
+        known = None if train is None else train.vocabulary
         if data.DATASETS.get(dataset).attribute_columns and hasattr(labels, "columns"):
-            table = data.attributes(dataset, labels, **options)
+            split = "train" if train is None else "test"
+            table = data.attributes(dataset, labels, vocabulary=known, split=split, **options)
+            say(list(table.notes))
             pairs = zip(table.columns, table.values, strict=True)
             names = [f"{column}={value}" for column, values in pairs for value in values]
             heads = tuple(len(values) for values in table.values)
-            return Targets(table.codes, names, list(range(heads[0])), heads, table.columns)
-        ids, classes = data.classes(dataset, labels, **options)
-        return Targets(ids, list(classes), list(range(len(classes))))
+            return Targets(
+                table.codes, names, list(range(heads[0])), heads, table.columns, table.vocabulary
+            )
+        ids, classes = data.classes(dataset, labels, known, **options)
+        return Targets(ids, list(classes), list(range(len(classes))), vocabulary=list(classes))
 
     return targets
 
@@ -74,7 +87,7 @@ def dataset_targets(dataset: str) -> Callable[[Any, dict], Targets]:
 @dataclass(frozen=True)
 class FeatureRecipe:
     dataset: str
-    targets: Callable[[Any, dict], Targets]
+    targets: TargetsOf
     options: dict[str, Any] = field(default_factory=dict)
     net: str = "feature-cnn"
     fit: FitConfig = field(default_factory=lambda: FitConfig(12, 256, 3e-3, shift=1, cosine=True))
@@ -130,13 +143,14 @@ def train_features(
     try:
         train_images, train_labels = data.load(recipe.dataset, "train", **recipe.options)
         test_images, test_labels = data.load(recipe.dataset, "test", **recipe.options)
-        train_targets = recipe.targets(train_labels, recipe.options)
-        test_targets = recipe.targets(test_labels, recipe.options)
+        train_targets = recipe.targets(train_labels, recipe.options, None)
+        test_targets = recipe.targets(test_labels, recipe.options, train_targets)
         torch.manual_seed(recipe.fit.seed)
         model = build(recipe.net, train_images, len(train_targets.output_names))
         heads = train_targets.heads or None
         fit(model, train_images, train_targets.values, recipe.fit, torch.device("cpu"), log, heads)
-        test_accuracy = accuracy(model, test_images, test_targets.values, heads)
+        per_head = head_accuracies(model, test_images, test_targets.values, heads)
+        test_accuracy = sum(per_head) / len(per_head)
     finally:
         torch.set_num_threads(previous_threads)
     state = model.state_dict()
@@ -157,8 +171,13 @@ def train_features(
         "cpu": cpu_identity(),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
+    names = list(train_targets.head_names) or ["class"]
+    # Each head's accuracy on the real test images: the ceiling of conditional scores.
+    record["head_accuracy"] = {n: round(a, 4) for n, a in zip(names, per_head, strict=True)}
     if train_targets.heads:
         record |= {"heads": list(train_targets.heads), "head_names": list(train_targets.head_names)}
+    if isinstance(train_targets.vocabulary, Vocabulary):
+        record["vocabulary"] = train_targets.vocabulary.as_dict()
     directory.mkdir(parents=True, exist_ok=True)
     atomic_write(directory / f"{name}.pt", lambda tmp: torch.save(state, tmp))
     atomic_write(

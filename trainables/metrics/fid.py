@@ -150,10 +150,11 @@ def fid(
     backend: str | None = None,
     options: dict[str, Any] | None = None,
     device: torch.device | None = None,
+    domain: int | None = None,
 ) -> float:
-    """FID of uint8 images (N x C x H x W) against a dataset split."""
+    """FID of uint8 images (N x C x H x W) against a dataset split (or one of its domains)."""
     backend = resolve_backend(reference[0], backend, options)
-    target = reference_statistics(reference, backend, options, device)
+    target = reference_statistics(reference, backend, options, device, domain)
     return statistics(generated, backend, device).distance(target)
 
 
@@ -163,11 +164,15 @@ def real_floor(
     count: int = 10000,
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    domain: int | None = None,
 ) -> float:
-    """FID of `count` random train images against the test split: the best a model can hope for."""
-    images, _ = data.load(dataset, "train", **(options or {}))
+    """FID of `count` random train images against the test split (of one domain, for a
+    two-domain dataset): the best a model can hope for at that sample count."""
+    images, labels = data.load(dataset, "train", **(options or {}))
+    if domain is not None:
+        images = images[data.domains(dataset, labels, **(options or {})).ids == domain]
     chosen = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:count]
-    return fid(images[chosen], (dataset, "test"), backend, options)
+    return fid(images[chosen], (dataset, "test"), backend, options, domain=domain)
 
 
 def class_agreement(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from trainables.registry import Registry
+from spaces.registry import Registry
 
 
 class Classifier(nn.Module):

@@ -9,30 +9,15 @@ layer and a generator-shaped decoder reconstruct the image (BEGAN, EBGAN).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from trainables.registry import Registry
+from trainables.nets import dcgan, infogan, mlp  # noqa: F401  (each registers itself)
+from trainables.nets.architecture import GAN_NETS, Architecture, scaled
 
-
-def scaled(units: int, width: float) -> int:
-    """Hidden sizes scaled by the width multiplier (at least one unit)."""
-    return max(1, round(units * width))
-
-
-@dataclass(frozen=True)
-class Architecture:
-    # generator(latent_dim, channels, size, width) -> module: (N, latent) -> (N, C, H, W)
-    generator: Callable[[int, int, int, float], nn.Module]
-    # encoder(in_channels, size, width, batch_norm) -> (module: images -> (N, F), F)
-    encoder: Callable[[int, int, float, bool], tuple[nn.Module, int]]
-    sizes: tuple[int, ...]  # image sizes the architecture supports
-
-
-GAN_NETS: Registry[Architecture] = Registry("GAN net")
+__all__ = ["GAN_NETS", "Architecture", "Discriminator", "DiscriminatorOutput", "scaled"]
 
 
 @dataclass
@@ -90,11 +75,3 @@ def build_generator(net: str, latent_dim: int, channels: int, size: int, width: 
         valid = ", ".join(map(str, architecture.sizes))
         raise ValueError(f"GAN net {net!r} does not take {size}px images; valid sizes: {valid}")
     return architecture.generator(latent_dim, channels, size, width)
-
-
-def register_architectures() -> None:
-    """Import the architecture modules; each registers itself in GAN_NETS."""
-    from trainables.nets import dcgan, infogan, mlp  # noqa: F401
-
-
-register_architectures()

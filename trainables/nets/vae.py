@@ -22,9 +22,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from spaces.registry import Registry
 from trainables.nets import infogan
-from trainables.nets.gan import scaled
-from trainables.registry import Registry
+from trainables.nets.architecture import scaled
+
+UNIT_SPREAD = math.log(math.expm1(1 - 1e-4))  # softplus(UNIT_SPREAD) + 1e-4 == 1
 
 
 class Encoder(nn.Module):
@@ -44,7 +46,9 @@ class Encoder(nn.Module):
         else:
             features = self.body(torch.cat([images.flatten(1), cond], dim=1))
         mean, spread = self.head(features).chunk(2, dim=1)
-        return mean, F.softplus(spread) + 1e-4  # std > 0
+        # std > 0, and 1 where the head starts (spread near 0): the posterior starts as
+        # the prior's width, so early KL terms measure the mean, not a squeezed std
+        return mean, F.softplus(spread + UNIT_SPREAD) + 1e-4
 
 
 class Decoder(nn.Module):

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from trainables import data
+from trainables.data.vocabulary import OTHER, Vocabulary, say
 from trainables.trial_data import TrialData
 
 
@@ -17,6 +18,7 @@ class Conditions:
     kind: str  # none, class, attributes
     columns: tuple[str, ...] = ()  # "class", or the attribute columns
     values: tuple[tuple[str, ...], ...] = ()  # the values of each column, in code order
+    vocabulary: Vocabulary | None = None  # the training split's, for attribute tables
 
     @property
     def dim(self) -> int:
@@ -31,18 +33,18 @@ class Conditions:
         ]
         return torch.cat(blocks, dim=1)
 
-    def codes_of(self, split: TrialData, columns: tuple[str, ...]) -> torch.Tensor | None:
-        """Each image's codes (N x columns), on the split's device."""
+    def codes_of(self, split: TrialData) -> torch.Tensor | None:
+        """Each image's codes (N x columns; -1: no value to condition on), on the split's
+        device, in the training split's vocabulary; what was left out is said."""
         if self.kind == "none":
             return None
         if self.kind == "class":
             return split.labels[:, None]
-        table = data.attributes(split.dataset, split.raw_labels, columns, **split.options)
-        if table.values != self.values:
-            raise ValueError(
-                f"the {split.split} split's attribute values differ from training's: "
-                f"{table.values} vs {self.values}"
-            )
+        table = data.attributes(
+            split.dataset, split.raw_labels, vocabulary=self.vocabulary, split=split.split,
+            **split.options,
+        )  # fmt: skip
+        say(list(table.notes))
         return table.codes.to(split.images.device)
 
     def request(self, label: str | None, attributes: dict[str, str], count: int) -> torch.Tensor:
@@ -73,11 +75,18 @@ class Conditions:
         if column not in asked:
             raise ValueError(f"--attr {column}=... is needed; valid values: {', '.join(values)}")
         lowered = [v.lower() for v in values]
-        if asked[column].lower() not in lowered:
+        wanted = asked[column].lower()
+        grouped = self.vocabulary.grouped[k] if self.vocabulary and self.vocabulary.grouped else ()
+        if wanted in (g.lower() for g in grouped) and OTHER in values:
+            raise ValueError(
+                f"{column} {asked[column]!r} was grouped as {OTHER!r} in training (top_values: "
+                f"a rare value); ask for {OTHER!r}, or one of: {', '.join(values)}"
+            )
+        if wanted not in lowered:
             raise ValueError(
                 f"unknown {column} {asked[column]!r}; valid values: {', '.join(values)}"
             )
-        return lowered.index(asked[column].lower())
+        return lowered.index(wanted)
 
 
 def conditions_of(kind: str, train: TrialData, columns: tuple[str, ...]) -> Conditions:
@@ -85,5 +94,19 @@ def conditions_of(kind: str, train: TrialData, columns: tuple[str, ...]) -> Cond
         return Conditions("class", ("class",), (tuple(train.class_names),))
     if kind == "attributes":
         table = data.attributes(train.dataset, train.raw_labels, columns, **train.options)
-        return Conditions("attributes", table.columns, table.values)
+        say(list(table.notes))
+        return Conditions("attributes", table.columns, table.values, table.vocabulary)
     return Conditions("none")
+
+
+def usable(images: torch.Tensor, codes: torch.Tensor | None, split: str):
+    """The images that have a value of every condition (and their codes); the rest are
+    left out of conditioning, and said."""
+    if codes is None:
+        return images, None
+    keep = (codes >= 0).all(dim=1)
+    left = int((~keep).sum())
+    if not left:
+        return images, codes
+    say([f"{split} split: {left} of {len(codes)} images have no value to condition on; left out"])
+    return images[keep], codes[keep]

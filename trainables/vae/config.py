@@ -23,7 +23,9 @@ class VaeConfig:
     beta: float = 1.0  # weight of the KL term
     reconstruction: str = "bce"  # bce: Bernoulli likelihood; mse: Gaussian, unit variance
     reduction: str = "sum"  # sum over pixels (Lucic et al.), or mean per pixel value (Geron)
-    kl_warmup: float = 0.0  # share of the budget over which beta rises linearly from 0
+    # Images over which beta rises linearly from 0: set in images, not as a share of the
+    # trial's budget, so every trial at a scheduler's rung is at the same point of it.
+    kl_warmup_images: int = 0
     optimizer: str = "adam"  # adam or rmsprop (Geron's)
     lr: float = 1e-3
     beta1: float = 0.9  # Adam's
@@ -46,5 +48,5 @@ class VaeConfig:
             check_range(name, getattr(self, name), low=1e-12)
         for name in ("latent_dim", "batch_size"):
             check_range(name, getattr(self, name), low=1)
-        check_range("kl_warmup", self.kl_warmup, 0.0, 1.0)
+        check_range("kl_warmup_images", self.kl_warmup_images, low=0)
         check_range("beta1", self.beta1, 0.0, 1.0)

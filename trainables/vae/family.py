@@ -16,5 +16,6 @@ FAMILIES.register(
         prepare=prepare_config_fid,
         generate=generate,
         hint="gantune generate {checkpoint} -o best.png  (--label / --attr for conditional VAEs)",
+        inference_state=("decoder",),
     ),
 )

@@ -4,14 +4,36 @@ baseColour=Red`)."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import torch
 
-from trainables.generate import GenerateRequest
+from trainables.data.vocabulary import Vocabulary
+from trainables.generate import GenerateRequest, family_options
 from trainables.nets.vae import build_vae
 from trainables.vae.conditions import Conditions
 from trainables.vae.config import VaeConfig
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--label", help="a class by name or number (a class-conditional VAE)")
+    parser.add_argument(
+        "--attr",
+        action="append",
+        metavar="NAME=VALUE",
+        help="an attribute value (an attribute-conditional VAE); repeatable",
+    )
+
+
+def pairs(given: list[str] | None) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pair in given or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name or not value:
+            raise ValueError(f"--attr {pair!r} is not of the form name=value")
+        found[name.strip()] = value.strip()
+    return found
 
 
 def generate(
@@ -19,7 +41,9 @@ def generate(
 ) -> tuple[torch.Tensor, str]:
     meta = state["meta"]
     values = tuple(tuple(v) for v in meta["values"])
-    conditions = Conditions(meta["conditioning"], tuple(meta["columns"]), values)
+    saved = meta.get("vocabulary")
+    vocabulary = Vocabulary.from_dict(saved) if saved else None
+    conditions = Conditions(meta["conditioning"], tuple(meta["columns"]), values, vocabulary)
     channels, size = meta["image_shape"][0], meta["image_shape"][-1]
     _, decoder = build_vae(
         config.net, channels, size, config.latent_dim, conditions.dim, config.width
@@ -27,10 +51,12 @@ def generate(
     decoder.load_state_dict(state["trainer"]["decoder"])
     decoder.eval()
     count = request.count
-    if conditions.kind == "none" and request.label is None and not request.attributes:
+    asked = family_options("gantune generate (a VAE)", request.options, options)
+    label, attributes = asked.label, pairs(asked.attr)
+    if conditions.kind == "none" and label is None and not attributes:
         codes, caption = None, f"{count} samples"
     else:
-        codes = conditions.request(request.label, request.attributes, count)
+        codes = conditions.request(label, attributes, count)
         asked = [values[k][int(code)] for k, code in enumerate(codes[0])]
         caption = f"{count} x " + ", ".join(
             f"{column}={value}" for column, value in zip(conditions.columns, asked, strict=True)

@@ -1,5 +1,5 @@
 """Training and evaluating one VAE: a reparameterised Gaussian posterior, a Bernoulli or
-Gaussian decoder, beta x KL with an optional linear warm-up over the trial's budget, Adam
+Gaussian decoder, beta x KL with an optional linear warm-up over a number of images, Adam
 or RMSprop; conditioned on nothing, the class, or several attributes (one-hot, joined to
 the encoder's input and to the latent code).
 
@@ -13,13 +13,13 @@ from typing import Any
 
 import torch
 
-from trainables.contract import TrialContext
+from trainables.contract import ConfigSetting, TrialContext
 from trainables.metrics import fid, resolve_backend
-from trainables.metrics.backends import get_backend
 from trainables.nets.vae import build_vae
 from trainables.sampler import BatchSampler
 from trainables.trial_data import trial_data
-from trainables.vae.conditions import Conditions, conditions_of
+from trainables.vae.conditional_scores import ConditionalScorer
+from trainables.vae.conditions import Conditions, conditions_of, usable
 from trainables.vae.config import VaeConfig
 from trainables.vae.elbo import elbo
 
@@ -44,9 +44,13 @@ class VaeTrainer:
         self.test_split = trial_data(config.dataset, options, self.device, "test")
         columns = tuple(config.attributes)
         self.conditions: Conditions = conditions_of(config.conditioning, self.train_split, columns)
-        self.codes = self.conditions.codes_of(self.train_split, columns)
-        self.test_codes = self.conditions.codes_of(self.test_split, columns)
-        channels, size = self.train_split.images.shape[1], self.train_split.images.shape[-1]
+        self.train_images, self.codes = usable(
+            self.train_split.images, self.conditions.codes_of(self.train_split), "train"
+        )
+        self.test_images, self.test_codes = usable(
+            self.test_split.images, self.conditions.codes_of(self.test_split), "test"
+        )
+        channels, size = self.train_images.shape[1], self.train_images.shape[-1]
         self.encoder, self.decoder = build_vae(
             config.net, channels, size, config.latent_dim, self.conditions.dim, config.width
         )
@@ -54,19 +58,23 @@ class VaeTrainer:
         self.decoder.to(self.device)
         parameters = [*self.encoder.parameters(), *self.decoder.parameters()]
         self.optimizer = optimizer_of(config, parameters)
-        self.sampler = BatchSampler(len(self.train_split.images), context.seed, self.device)
+        self.sampler = BatchSampler(len(self.train_images), context.seed, self.device)
         self.noise = torch.Generator(device=self.device).manual_seed(context.seed + 1)
         self.eval_seed = context.seed + 2
         self.pixels = channels * size * size
         self.backend = resolve_backend(config.dataset, config.fid_backend, options)
+        self.scorer = (
+            None if self.test_codes is None else ConditionalScorer(self.conditions, self.backend)
+        )
+        self.ceilings: dict[str, float] | None = None  # the scores of real test images
         self.images_seen = 0
 
     @property
     def epoch(self) -> float:
-        return self.images_seen / len(self.train_split.images)
+        return self.images_seen / len(self.train_images)
 
     def beta_now(self) -> float:
-        warmup = self.config.kl_warmup * self.context.budget_images
+        warmup = self.config.kl_warmup_images
         if warmup <= 0:
             return self.config.beta
         return self.config.beta * min(1.0, self.images_seen / warmup)
@@ -87,7 +95,7 @@ class VaeTrainer:
         for _ in range(steps):
             index = self.sampler.next(self.config.batch_size)
             codes = None if self.codes is None else self.codes[index]
-            _, nll, kl = self.forward(unit(self.train_split.images[index]), codes, self.noise)
+            _, nll, kl = self.forward(unit(self.train_images[index]), codes, self.noise)
             loss = (nll + self.beta_now() * kl).mean()
             if self.config.reduction == "mean":  # Geron: mean BCE per pixel + KL / pixels
                 loss = loss / self.pixels
@@ -127,9 +135,9 @@ class VaeTrainer:
         self.decoder.eval()
         generator = torch.Generator(device=self.device).manual_seed(self.eval_seed + 1)
         totals = torch.zeros(3, device=self.device)
-        count = min(count, len(self.test_split.images))
+        count = min(count, len(self.test_images))
         for start in range(0, count, EVAL_BATCH):
-            images = unit(self.test_split.images[start : start + EVAL_BATCH][: count - start])
+            images = unit(self.test_images[start : start + EVAL_BATCH][: count - start])
             codes = (
                 None if self.test_codes is None else self.test_codes[start : start + len(images)]
             )
@@ -141,20 +149,14 @@ class VaeTrainer:
         return {"test_elbo": bound, "test_recon": nll, "test_kl": kl}
 
     def conditional_scores(self, images: torch.Tensor, codes: torch.Tensor) -> dict[str, float]:
-        """Per attribute (or the class), how often the samples show what was asked for."""
-        backend = get_backend(self.backend)
-        columns = self.conditions.columns
-        try:
-            if self.conditions.kind == "class":
-                predicted = backend.classify(images)[:, None]
-            elif tuple(getattr(backend, "head_names", ())) == columns:
-                predicted = backend.classify_attributes(images)
-            else:
-                return {}  # the backend has no head per asked attribute
-        except ValueError:
-            return {}
-        hits = (predicted == codes.cpu()).float().mean(dim=0)
-        return {f"cond_{column}": float(hit) for column, hit in zip(columns, hits, strict=True)}
+        """Per attribute (or the class), how often the samples show what was asked for, and
+        beside it (`cond_ceiling_*`) how often the real test images show their own."""
+        if self.ceilings is None:
+            real = self.scorer.score(self.test_images, self.test_codes)
+            self.ceilings = {
+                name.replace("cond_", "cond_ceiling_", 1): value for name, value in real.items()
+            }
+        return self.scorer.score(images, codes) | self.ceilings
 
     def evaluate(self, samples: int) -> dict[str, float]:
         codes = self.requested(samples)
@@ -182,11 +184,14 @@ class VaeTrainer:
     # -- checkpoints ----------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
         return {
-            "image_shape": list(self.train_split.images.shape[1:]),
+            "image_shape": list(self.train_images.shape[1:]),
             "class_names": list(self.train_split.class_names),
             "conditioning": self.conditions.kind,
             "columns": list(self.conditions.columns),
             "values": [list(values) for values in self.conditions.values],
+            "vocabulary": (
+                None if self.conditions.vocabulary is None else self.conditions.vocabulary.as_dict()
+            ),
         }
 
     def state_dict(self) -> dict[str, Any]:
@@ -199,12 +204,16 @@ class VaeTrainer:
             "images_seen": self.images_seen,
         }
 
+    def config_settings(self) -> list[ConfigSetting]:
+        values: dict[str, Any] = {"lr": self.config.lr}
+        if self.config.optimizer == "adam":
+            values["betas"] = (self.config.beta1, 0.999)
+        return [ConfigSetting(self.optimizer, values)]
+
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.encoder.load_state_dict(state["encoder"])
         self.decoder.load_state_dict(state["decoder"])
         self.optimizer.load_state_dict(state["optimizer"])
-        for group in self.optimizer.param_groups:  # the config wins (PBT mutations)
-            group["lr"] = self.config.lr
         self.sampler.load_state_dict(state["sampler"])
         self.noise.set_state(state["noise"])
         self.images_seen = state["images_seen"]

@@ -16,6 +16,7 @@ from trainables.trial import run_local
 
 COMBINATIONS = list(itertools.product(LOSSES.names(), CONDITIONINGS.names(), GAN_NETS.names()))
 TINY = {"width": 0.0625, "batch_size": 8, "z_dim": 4, "ae_code_dim": 4}
+TRIAL = {"family": "gan"}  # the trial loop's configs name their family
 
 
 def parameters(module: torch.nn.Module) -> list[torch.Tensor]:
@@ -49,6 +50,7 @@ def test_every_combination_trains(loss, conditioning, net):
 @pytest.mark.parametrize("loss", LOSSES.names())
 def test_every_loss_reports_fid_through_the_trial_loop(loss, tmp_path):
     config = {
+        **TRIAL,
         "net": "mlp",
         "loss": loss,
         "images_per_iter": 16,
@@ -69,6 +71,7 @@ def test_every_loss_reports_fid_through_the_trial_loop(loss, tmp_path):
 @pytest.mark.parametrize("conditioning", ["cgan", "acgan"])
 def test_label_conditional_models_report_class_agreement(conditioning, tmp_path):
     config = {
+        **TRIAL,
         "net": "mlp",
         "conditioning": conditioning,
         "images_per_iter": 16,
@@ -83,6 +86,7 @@ def test_label_conditional_models_report_class_agreement(conditioning, tmp_path)
 @pytest.mark.parametrize("dataset", ["fashion-mnist-color", "leather-denim"])
 def test_colour_datasets_give_rgb_generators(dataset, tmp_path):
     config = {
+        **TRIAL,
         "net": "dcgan",
         "dataset": dataset,
         "images_per_iter": 16,

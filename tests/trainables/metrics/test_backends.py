@@ -3,6 +3,7 @@ import json
 import pytest
 import torch
 
+from spaces.registry import UnknownNameError
 from trainables.metrics.backends import (
     BACKENDS,
     WEIGHTS_DIR,
@@ -13,7 +14,6 @@ from trainables.metrics.backends import (
     state_digest,
 )
 from trainables.metrics.inception import FIDInception
-from trainables.registry import UnknownNameError
 
 
 @pytest.mark.parametrize("name", ["fmnist-cnn", "leather-denim-cnn"])

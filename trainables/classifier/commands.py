@@ -91,10 +91,13 @@ def run_table(args: argparse.Namespace) -> int:
         rows.append((net, test_accuracy))
         tables[net] = robustness_table(model.cpu(), images, labels, epsilons(args.epsilons))
     for name, recipe in RECIPES.items():
+        _, train_labels = data.load(recipe.dataset, "train", **recipe.options)
         test_images, test_labels = data.load(recipe.dataset, "test", **recipe.options)
-        targets, _, _ = recipe.targets(test_labels)
+        trained = recipe.targets(train_labels, recipe.options, None)
+        targets = recipe.targets(test_labels, recipe.options, trained)
         model = get_backend(name).model(torch.device("cpu"))
-        rows.append((f"{name} (committed FID feature net)", accuracy(model, test_images, targets)))
+        found = accuracy(model, test_images, targets.values, targets.heads or None)
+        rows.append((f"{name} (committed FID feature net)", found))
     print("test accuracy")
     for name, value in rows:
         print(f"  {name:<46} {value:.4f}")

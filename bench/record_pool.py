@@ -1,0 +1,96 @@
+"""Turn recorded FIFO experiments into a search-efficiency pool in bench/data/.
+
+    python bench/record_pool.py NAME EXPERIMENT_DIR [MORE_DIRS ...] [--noise-seeds 20]
+
+writes `bench/data/NAME.parquet` (one row per trial and iteration of every experiment: a
+pool recorded in parts, or with one experiment per training seed, is joined here) and
+`bench/data/NAME.json`: where it came from, and the metric's noise: the standard
+deviation of the final value of the pool's best trial evaluated again under
+`--noise-seeds` evaluation seeds at the pool's own sample count (the evaluation noise a
+"within delta" target allows for; the trained weights stay fixed).
+
+The pools kept in bench/data/ were made so (each FIFO study first, with
+`gantune search --study NAME`; `lucic-long` twice, the second time `-s seed=1 --name
+lucic-long-seed1`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import time
+from pathlib import Path
+
+import torch
+
+from analysis.load import final_rows, load, write_parquet
+from trainables.contract import TrialContext
+from trainables.device import pick_device
+from trainables.generate import load_checkpoint
+
+DATA = Path(__file__).with_name("data")
+KEEP = (
+    "experiment", "trial_id", "training_iteration", "images_seen", "epoch", "diverged",
+    "train_seconds", "eval_seconds", "setup_seconds", "time_total_s", "status", "max_t",
+    "metric", "mode", "family", "stratify_by", "variant",
+)  # fmt: skip
+
+
+def evaluation_noise(trial_dir: Path, metric: str, seeds: int) -> dict:
+    """The metric of one trained checkpoint under `seeds` evaluation seeds."""
+    state, resolved = load_checkpoint(trial_dir)
+    device, settings = pick_device(), resolved.settings
+    values = []
+    for seed in range(seeds):
+        context = TrialContext(device, 1000 + seed, settings.budget_images, settings.precision)
+        trainer = resolved.family.trainer(resolved.model, context)
+        trainer.load_state_dict(state["trainer"])
+        values.append(float(trainer.evaluate(settings.eval_samples)[metric]))
+    return {
+        "std": statistics.stdev(values),
+        "mean": statistics.fmean(values),
+        "values": values,
+        "seeds": seeds,
+        "eval_samples": settings.eval_samples,
+        "trial_dir": str(trial_dir),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("name")
+    parser.add_argument("experiments", nargs="+", type=Path)
+    parser.add_argument("--noise-seeds", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    frame = load(args.experiments)
+    if frame["family"].nunique() > 1:
+        raise SystemExit("a pool holds one family")
+    keep = [c for c in frame.columns if c in KEEP or c.startswith("config.") or c == "metric"]
+    metric = str(frame["metric"].iloc[0])
+    keep += [metric] if metric not in keep else []
+    pool = frame[keep]
+    path = write_parquet(pool, DATA / f"{args.name}.parquet")
+    final = final_rows(frame)
+    values = final[metric].astype(float)
+    best = final.loc[values[values.map(math.isfinite)].idxmin()]
+    started = time.perf_counter()
+    noise = evaluation_noise(Path(best["trial_dir"]), metric, args.noise_seeds)
+    record = {
+        "name": args.name,
+        "experiments": [p.name for p in args.experiments],
+        "trials": int(frame["trial_id"].nunique()),
+        "max_t": int(frame["max_t"].iloc[0]),
+        "metric": metric,
+        "noise": noise | {"seconds": round(time.perf_counter() - started, 1)},
+    }
+    DATA.joinpath(f"{args.name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(f"{path}: {len(pool)} rows, {record['trials']} trials")
+    print(f"{metric} over {args.noise_seeds} evaluation seeds of the best trial: "
+          f"{noise['mean']:.2f} ± {noise['std']:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

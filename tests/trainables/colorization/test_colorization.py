@@ -1,0 +1,70 @@
+"""The colorization family's parts: the U-Net and PatchGAN shapes, the scores against
+answers known in advance (the true colours score as a perfect colourisation, the grey
+input has no colour), each objective through the trial loop, and `gantune colorize` on a
+folder of grey and colour images."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from search.cli import main
+from spaces import get_family
+from trainables.colorization.data import grey_of
+from trainables.colorization.nets import UNet, max_depth, patch_discriminator
+from trainables.colorization.scoring import colourfulness, psnr
+from trainables.experiment.files import checkpoints, read_state
+from trainables.trial import run_local
+
+
+@pytest.mark.parametrize("size", [28, 32])
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_the_unet_keeps_the_image_size_at_any_depth(size, depth):
+    net = UNet(1, 3, 8, min(depth, max_depth(size)), "batch")
+    out = net(torch.rand(2, 1, size, size) * 2 - 1)
+    assert out.shape == (2, 3, size, size) and out.abs().max() <= 1
+
+
+@pytest.mark.parametrize(("layers", "side"), [(0, 28), (1, 12), (2, 5), (3, 1)])
+def test_the_patchgan_scores_patches_of_the_grey_and_colour_pair(layers, side):
+    scores = patch_discriminator(4, 8, layers, "batch")(torch.rand(2, 4, 28, 28))
+    assert scores.shape == (2, 1, side, side)
+
+
+def test_the_true_colours_are_a_perfect_colourisation_and_grey_has_no_colour():
+    rng = np.random.default_rng(0)
+    colour = torch.from_numpy(rng.integers(0, 256, (4, 3, 16, 16), dtype=np.uint8))
+    assert psnr(colour, colour) > 90 and colourfulness(colour) > 10
+    grey = grey_of(colour).expand(-1, 3, -1, -1)
+    assert colourfulness(grey) == pytest.approx(0, abs=1e-6)
+    assert torch.equal(grey_of(grey_of(colour)), grey_of(colour))  # grey stays grey
+
+
+@pytest.mark.parametrize("objective", ["l1+gan", "gan", "l1"])
+def test_each_objective_trains_and_reports_its_scores_beside_the_references(tmp_path, objective):
+    config = get_family("colorization").tiny | {
+        "family": "colorization", "objective": objective, "max_iterations": 1,
+    }  # fmt: skip
+    reported = run_local(config, tmp_path, cpus=1)[-1]
+    for name in ("fid", "l1", "psnr", "ssim", "colourfulness", "palette"):
+        assert np.isfinite(reported[name]) and f"grey_{name}" in reported
+    assert reported["grey_colourfulness"] == pytest.approx(0, abs=1e-6)
+    assert reported["real_colourfulness"] > 10 and reported["class_colourfulness"] > 1
+    state = read_state(checkpoints(tmp_path)[-1])
+    assert ("discriminator" in state["trainer"]) == (objective != "l1")  # L1 alone: no D
+
+
+def test_colorize_writes_every_image_under_its_own_name(tmp_path, capsys):
+    config = get_family("colorization").tiny | {"family": "colorization", "max_iterations": 1}
+    run_local(config, tmp_path / "trial", cpus=1)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(np.full((20, 30), 128, np.uint8)).save(folder / "grey.png")
+    Image.fromarray(np.full((28, 28, 3), 90, np.uint8)).save(folder / "colour.jpg")
+    assert (
+        main(["colorize", str(tmp_path / "trial"), str(folder), "-o", str(tmp_path / "out")]) == 0
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["colour.jpg", "grey.png"]
+    with Image.open(tmp_path / "out" / "grey.png") as written:
+        assert written.mode == "RGB" and written.size == (28, 28)
+    assert main(["translate", str(tmp_path / "trial"), str(folder), "-o", str(tmp_path / "t")]) == 0

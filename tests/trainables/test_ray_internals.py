@@ -1,0 +1,41 @@
+"""The one door to Ray's internals: a version check, and node losses counted as
+preemptions while a trial's own errors still count against max_failures."""
+
+from types import SimpleNamespace
+
+import pytest
+from ray.exceptions import RayActorError, RayTaskError
+from ray.tune.experiment.trial import Trial
+
+from trainables import ray_internals
+
+
+def failures_after(error) -> int:
+    ray_internals.count_node_loss_as_preemption()
+    trial = SimpleNamespace(run_metadata=SimpleNamespace(num_failures=0))
+    Trial._handle_ray_actor_error(trial, error)
+    return trial.run_metadata.num_failures
+
+
+def test_an_actor_lost_with_its_node_is_a_preemption_not_a_failure():
+    lost = RayActorError(error_msg="The actor died because its node has died. Node Id: ab")
+    assert failures_after(lost) == 0
+    crashed = RayActorError(error_msg="The actor is dead because its worker process has died.")
+    assert failures_after(crashed) == 1  # a process that died by itself still counts
+    ray_internals.count_node_loss_as_preemption()  # patching twice changes nothing
+    assert failures_after(lost) == 0
+
+
+def test_a_trials_own_error_still_counts():
+    ray_internals.count_node_loss_as_preemption()
+    trial = SimpleNamespace(run_metadata=SimpleNamespace(num_failures=0))
+    error = RayTaskError("train", "Traceback ...", ValueError("bad"))
+    Trial._handle_ray_task_error(trial, error)
+    assert trial.run_metadata.num_failures == 1
+
+
+def test_an_untested_ray_is_refused_with_both_versions(monkeypatch):
+    ray_internals.check_ray()  # the installed one is tested
+    monkeypatch.setattr(ray_internals, "ray_version", lambda: "3.1.0")
+    with pytest.raises(ray_internals.UntestedRayError, match=r"tested with Ray 2\.60\.x.*3\.1\.0"):
+        ray_internals.trial_storage()

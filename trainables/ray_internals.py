@@ -1,0 +1,108 @@
+"""Every use gantune makes of Ray's private or developer APIs, behind one door.
+
+Each function checks the installed Ray against the versions these uses were tested with
+and fails with a message naming both, rather than misbehaving on another release:
+
+- `trial_storage`: the running trial's storage (its own checkpoint folders, and the index
+  the next checkpoint gets): `ray.train._internal.session.get_storage` (developer API);
+- `local_node`: the Ray node this driver started (its processes, to end them by PID after
+  a hard kill): `ray._private.worker._global_node`;
+- `asha_settings`, `count_stop`: an ASHA scheduler's time attribute, max_t, metric and
+  mode, and its stop counter (private attributes of `AsyncHyperBandScheduler`);
+- `count_node_loss_as_preemption`: Ray 2.60 does not count an actor error against a
+  trial's `max_failures` when the node was preempted, but it knows a preemption only when
+  the autoscaler drained the node first; a spot worker that vanishes (or a node removed
+  outright) counts as a failure. This patches `Trial._handle_ray_actor_error` so that an
+  actor that died because its node died is a preemption too; a trial that errors by
+  itself still counts and stops after `max_failures`.
+- `autoscaling`: whether the connected cluster runs Ray's autoscaler (the status its
+  monitor publishes in the GCS's internal key-value store);
+- the experiment snapshot's file format (`analysis.tune_files`) and a checkpoint
+  manager's pickled paths are Tune internals too: they read through `check_ray`.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+from typing import Any
+
+TESTED = ("2.60.",)  # Ray releases these uses were checked against
+NODE_DIED = "because its node has died"  # GCS: "The actor died because its node has died."
+
+
+class UntestedRayError(RuntimeError):
+    """The installed Ray is one these internals were not tested with."""
+
+
+@functools.cache
+def ray_version() -> str:
+    return importlib.metadata.version("ray")
+
+
+def check_ray(use: str = "Ray internals") -> None:
+    version = ray_version()
+    if not version.startswith(TESTED):
+        tested = ", ".join(t.rstrip(".") + ".x" for t in TESTED)
+        raise UntestedRayError(
+            f"gantune's use of {use} was tested with Ray {tested}, but Ray {version} is "
+            f"installed; install a tested release (pip install 'ray[tune]>=2.60,<2.61')"
+        )
+
+
+def trial_storage() -> Any:
+    check_ray("ray.train._internal.session.get_storage")
+    from ray.train._internal.session import get_storage
+
+    return get_storage()
+
+
+def local_node() -> Any:
+    check_ray("ray._private.worker._global_node")
+    import ray
+
+    return getattr(ray._private.worker, "_global_node", None)
+
+
+def asha_settings(scheduler: Any) -> tuple[str, int, str | None, str | None]:
+    """(time attribute, max_t, metric, mode) of an ASHA scheduler."""
+    check_ray("AsyncHyperBandScheduler's private attributes")
+    return scheduler._time_attr, scheduler._max_t, scheduler._metric, scheduler._mode
+
+
+def count_stop(scheduler: Any) -> None:
+    check_ray("AsyncHyperBandScheduler's private attributes")
+    scheduler._num_stopped += 1
+
+
+def autoscaling() -> bool:
+    """Whether the connected cluster runs Ray's autoscaler (its monitor publishes a status
+    in the GCS's internal key-value store)."""
+    check_ray("ray.experimental.internal_kv and the autoscaler's status key")
+    from ray._private import ray_constants
+    from ray.experimental.internal_kv import _internal_kv_get
+
+    return bool(_internal_kv_get(ray_constants.DEBUG_AUTOSCALING_STATUS))
+
+
+def is_node_loss(error: Any) -> bool:
+    return bool(getattr(error, "preempted", False)) or NODE_DIED in str(error)
+
+
+def count_node_loss_as_preemption() -> None:
+    """Make Tune count an actor lost with its node as a preemption (once per process)."""
+    check_ray("Trial._handle_ray_actor_error")
+    from ray.tune.experiment.trial import Trial
+
+    if getattr(Trial._handle_ray_actor_error, "gantune", False):
+        return
+    original = Trial._handle_ray_actor_error
+
+    def handle(self: Any, exc: Any) -> None:
+        if is_node_loss(exc):
+            self.gantune_preemptions = getattr(self, "gantune_preemptions", 0) + 1
+            return  # a preemption: retried from the last checkpoint, not counted
+        original(self, exc)
+
+    handle.gantune = True  # type: ignore[attr-defined]
+    Trial._handle_ray_actor_error = handle
