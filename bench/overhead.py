@@ -24,6 +24,7 @@ import torch
 from analysis.load import load_experiment
 from search import preflight, tuner
 from search.follow import SnapshotFollower
+from search.ray_start import init_ray
 from search.retention import directory_size
 from search.spec import load_spec
 from trainables.experiment.files import result_rows, snapshot_trials, write_state
@@ -81,7 +82,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # as the CLI does
-    tuner.init_ray(None)
+    init_ray(None)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         rates = {}

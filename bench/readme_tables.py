@@ -72,7 +72,7 @@ def colorization(frame: pd.DataFrame) -> str:
 
 
 def lucic(frame: pd.DataFrame) -> str:
-    from analysis.sections.gan import lucic_table
+    from analysis.sections.gan_lucic import lucic_table
 
     result = lucic_table(frame, "fmnist-cnn")
     shown = result.table[["trials", "best", "top_mean", "published_mean", "published_std"]]

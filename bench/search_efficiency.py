@@ -76,7 +76,7 @@ def targets_line(pool, results: dict[int, dict]) -> str:
 
 
 def lucic_ranking(frame) -> str:
-    from analysis.sections.gan import lucic_table
+    from analysis.sections.gan_lucic import lucic_table
 
     if frame["family"].iloc[0] != "gan" or "config.loss" not in frame:
         return ""

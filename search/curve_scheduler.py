@@ -100,6 +100,10 @@ class CurveStopping(RecordingASHA):
         spread = float(ratios.std(ddof=1)) if count > 1 else 0.0
         bound = stats.t.ppf(self.confidence, max(1, count - 1)) * spread * math.sqrt(1 + 1 / count)
         optimistic = math.log(now + offset) + float(ratios.mean()) - bound
+        # a trial improving faster than the finished ones did has its own trend heard too
+        own = self.predicted(curve[:iteration])
+        if math.isfinite(own) and own + offset > 0:
+            optimistic = min(optimistic, math.log(own + offset))
         return optimistic > math.log(max(incumbent + offset, _EPS))
 
     def predicted(self, curve: list[float]) -> float:

@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from search.curves import curves_of
 from search.methods import BASELINE, METHODS
-from search.replay import Curve, Replay, curves_of
+from search.replay import Curve, Replay
 from spaces.rungs import asha_rungs
 
 GRID = np.linspace(0.0, 1.0, 51)  # compute as a share of random search's whole budget

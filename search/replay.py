@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from ray.tune.experiment import Trial
 from ray.tune.schedulers import TrialScheduler
 
@@ -78,73 +77,6 @@ class Replay:
     def total(self) -> float:
         """The compute of the whole search."""
         return self.steps[-1].compute if self.steps else 0.0
-
-
-def setup_seconds(trial: pd.DataFrame) -> float:
-    """What the trial's process spent before its first iteration: recorded by the trial
-    loop (`setup_seconds`), else read from Tune's clock (its first iteration's total time
-    less that iteration's training and evaluation)."""
-    first = trial.iloc[0]
-    if "setup_seconds" in trial and pd.notna(first.get("setup_seconds")):
-        return float(first["setup_seconds"])
-    if "time_total_s" in trial and pd.notna(first.get("time_total_s")):
-        spent = float(first["train_seconds"]) + float(first["eval_seconds"])
-        return max(0.0, float(first["time_total_s"]) - spent)
-    return 0.0
-
-
-def launch_seconds(frame: pd.DataFrame) -> float:
-    """The median time from a worker slot freeing to the next trial's process starting
-    (Ray launching it), read from the record: trials in start order take the slot of the
-    earliest-ending running trial (`concurrency` at once). A process's start is recorded
-    by the trial loop (`started_at`), else read from Tune's clock (whole seconds)."""
-    if "timestamp" not in frame or "time_total_s" not in frame:
-        return 0.0
-    keys = ["experiment", "trial_id"] if "experiment" in frame else ["trial_id"]
-    first = frame.sort_values("training_iteration").groupby(keys).first()
-    last = frame.sort_values("training_iteration").groupby(keys).last()
-    start = first["timestamp"] - first["time_total_s"]
-    if "started_at" in first:
-        start = first["started_at"].where(first["started_at"].notna(), start)
-    end = start + last["time_total_s"]
-    slots = int(frame["concurrency"].iloc[0]) if "concurrency" in frame else 1
-    delays, running = [], []
-    for trial in start.sort_values(kind="stable").index:
-        if len(running) >= slots:
-            freed = heapq.heappop(running)
-            delays.append(max(0.0, float(start[trial]) - freed))
-        heapq.heappush(running, float(end[trial]))
-    return float(np.median(delays)) if delays else 0.0
-
-
-def setting_key(trial: pd.DataFrame) -> str:
-    """The config without its seed: trials of one setting share it."""
-    columns = sorted(c for c in trial.columns if c.startswith("config.") and c != "config.seed")
-    return repr([(c, str(trial[c].iloc[0])) for c in columns])
-
-
-def curves_of(frame: pd.DataFrame) -> list[Curve]:
-    """Every trial's curve from an analysis frame (one row per trial and iteration)."""
-    metric, mode = frame["metric"].iloc[0], frame["mode"].iloc[0]
-    sign = 1.0 if mode == "min" else -1.0
-    curves, launch = [], launch_seconds(frame)
-    keys = ["experiment", "trial_id"] if "experiment" in frame else ["trial_id"]
-    for ids, trial in frame.sort_values("training_iteration").groupby(keys):
-        trial_id = ids[-1] if isinstance(ids, tuple) else ids
-        values = sign * trial[metric].astype(float).to_numpy()
-        values = np.where(np.isnan(values), math.inf, values)
-        costs = (trial["train_seconds"].fillna(0) + trial["eval_seconds"].fillna(0)).to_numpy()
-        curves.append(
-            Curve(
-                str(trial_id),
-                values,
-                costs.astype(float),
-                str(trial["variant"].iloc[0]),
-                setup_seconds(trial) + launch,
-                setting_key(trial),
-            )
-        )
-    return curves
 
 
 class SimTrial:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import optuna
 import yaml
 
+from search.plan import Plan, plan_of
 from search.storage import results_root
 from spaces.family import FAMILY_SPACES, FamilySpace
 from spaces.params import Float
@@ -103,28 +103,8 @@ class ExperimentSpec:
     # -- derived, once: the spec is frozen, so its plan is computed the first time -----
     @functools.cached_property
     def plan(self) -> Plan:
-        """The family, the preset with the spec's ranges and strata, the strata, the trial
-        constants and one sample config per stratum: what preflight, the Tuner, the study
-        store and the progress lines all use."""
-        family = FAMILY_SPACES.get(self.family)
-        preset = family.preset(self.preset).with_ranges(self.ranges)
-        if self.strata:
-            preset = preset.restricted(self.stratify_by, list(self.strata))
-        strata = preset.choices(self.stratify_by) if self.stratify else ()
-        constants: dict[str, Any] = {
-            "family": self.family,
-            "images_per_iter": self.images_per_iter,
-            "max_iterations": self.scheduler.max_t,
-            "eval_samples": self.eval_samples,
-            "seed": self.seed,
-        }
-        if self.dataset:
-            constants["dataset"] = self.dataset
-        if self.dataset_options:
-            constants["dataset_options"] = dict(self.dataset_options)
-        constants |= dict(self.fixed)
-        samples = sample_configs(family, preset, self.stratify_by, strata, constants)
-        return Plan(family, preset, tuple(strata), constants, tuple(samples))
+        """What the spec resolves to (`search.plan`), computed the first time."""
+        return plan_of(self)
 
     def describe(self) -> FamilySpace:
         return self.plan.family
@@ -222,24 +202,6 @@ def validate(spec: ExperimentSpec) -> None:
         f"ranges name {', '.join(unused)}, which the {spec.family} space never draws with "
         f"this preset; it draws: {', '.join(sorted(drawn - set(spec.trial_constants())))}",
     )
-
-
-def sample_configs(
-    family: FamilySpace, preset: Preset, key: str, strata: tuple[Any, ...], constants: dict
-) -> list[dict[str, Any]]:
-    """One config per stratum (or one), drawn from the space as a trial would get it."""
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
-    presets = [preset.fixing(key, value) for value in strata] or [preset]
-    return [family.space(study.ask(), each) | constants for each in presets]
-
-
-@dataclass(frozen=True)
-class Plan:
-    family: FamilySpace
-    preset: Preset
-    strata: tuple[Any, ...]  # empty: not stratified
-    constants: dict[str, Any]
-    samples: tuple[dict[str, Any], ...]  # one config per stratum, drawn once
 
 
 def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:

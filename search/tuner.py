@@ -10,15 +10,12 @@ family descriptor.
 from __future__ import annotations
 
 import functools
-import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import optuna
-import ray
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from ray import tune
 from ray.tune.search.optuna import OptunaSearch
@@ -36,7 +33,7 @@ from spaces.family import Space
 from spaces.presets import Preset
 from trainables.experiment.files import default_store
 from trainables.families import FAMILIES, import_plugins
-from trainables.ray_internals import autoscaling, count_node_loss_as_preemption
+from trainables.ray_internals import count_node_loss_as_preemption
 from trainables.trial import trainable
 
 SAMPLERS: dict[str, Callable[[int], optuna.samplers.BaseSampler]] = {
@@ -240,59 +237,10 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
     )
 
 
-def gantune_env() -> dict[str, str]:
-    """Our environment variables, passed to workers (on a cluster they do not inherit ours)."""
-    return {k: v for k, v in os.environ.items() if k.startswith(("GANTUNE_", "RAY_USAGE_STATS"))}
-
-
-def init_ray(address: str | None) -> None:
-    if ray.is_initialized():
-        return
-    runtime_env = {"env_vars": gantune_env()}
-    if address:
-        ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
-    else:
-        ray.init(num_cpus=os.cpu_count(), runtime_env=runtime_env, log_to_driver=False)
-
-
-def check_resources(spec: ExperimentSpec, per_node: list[dict[str, float]], where: str) -> None:
-    """A trial must fit on one node, or Tune would wait for ever."""
-    for name, asked in (("CPU", spec.resources.cpu), ("GPU", spec.resources.gpu)):
-        largest = max((resources.get(name, 0.0) for resources in per_node), default=0.0)
-        if asked > 0 and largest + 1e-9 < asked:
-            have = f"{largest:g}" if largest else "no"
-            raise ValueError(
-                f"resources.{name.lower()} = {asked:g} per trial, but {where} has {have} "
-                f"{name}; ask for at most {math.floor(largest * 4) / 4:g}"
-            )
-
-
-def local_resources() -> dict[str, float]:
-    """What a local Ray started by `init_ray` will have."""
-    import torch
-
-    return {"CPU": float(os.cpu_count() or 1), "GPU": float(torch.cuda.device_count())}
-
-
 def new_experiment(spec: ExperimentSpec) -> Experiment:
     directory = spec.storage_root() / timestamped(spec.name)
     write_spec(spec, directory)
     return Experiment(spec, directory)
-
-
-def start(spec: ExperimentSpec, address: str | None) -> None:
-    """Ray up, and the spec's resources checked against it, before anything is written
-    (for a local Ray, before it starts)."""
-    if address is None and not ray.is_initialized():
-        check_resources(spec, [local_resources()], "this machine")
-    init_ray(address)
-    alive = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
-    try:
-        check_resources(spec, alive, "the largest node of the Ray cluster")
-    except ValueError as error:
-        if not autoscaling():
-            raise
-        print(f"note: {error}; the cluster's autoscaler will have to add such a node", flush=True)
 
 
 def run(experiment: Experiment, resume: bool = False) -> tune.ResultGrid:

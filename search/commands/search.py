@@ -113,7 +113,9 @@ def run(args: argparse.Namespace) -> int:
         ended = leftovers.end_leftovers(args.resume)
         if ended:
             print(f"ended the Ray processes a killed run left behind: {ended}", flush=True)
-    tuner.start(spec, args.address)
+    from search.ray_start import start
+
+    start(spec, args.address)
     if args.resume:
         experiment = tuner.Experiment(spec, args.resume.resolve())
     else:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.load import load_experiment
-from analysis.sections.gan import LUCIC_GANS, lucic_column, lucic_table
+from analysis.sections.gan_lucic import LUCIC_GANS, lucic_column, lucic_table
 from analysis.tables import common_budget, family_summary, variant_table
 
 

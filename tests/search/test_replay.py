@@ -10,9 +10,10 @@ from ray.tune.schedulers import FIFOScheduler, HyperBandScheduler
 
 from analysis.load import load_experiment
 from search.cli import main
+from search.curves import curves_of
 from search.efficiency import compute_to, limit_compute, measure, resampled
 from search.methods import METHODS
-from search.replay import METRIC, Curve, curves_of, simulate, simulate_sync
+from search.replay import METRIC, Curve, simulate, simulate_sync
 from search.scheduler import MemoryRecord, RecordingASHA
 from tests.conftest import experiment_dir, write_spec
 from tests.search.toy_family import SPEC

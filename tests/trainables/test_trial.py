@@ -96,7 +96,7 @@ def test_unknown_keys_and_bad_values_fail_before_training():
         resolve({"family": "gan", "learning_rate": 0.1})
     with pytest.raises(ConfigError, match="lr_g must be float, not 'fast'"):
         resolve({"family": "gan", "lr_g": "fast"})
-    with pytest.raises(ConfigError, match=r"names no family .*valid choices: classifier, cyclegan"):
+    with pytest.raises(ConfigError, match=r"names no family .*valid choices: classifier, "):
         resolve({"lr_g": 0.1})  # no family is the default
     with pytest.raises(ValueError, match="unknown family 'nope'; valid choices: classifier, "):
         resolve({"family": "nope"})

@@ -20,6 +20,7 @@ Tune writes the snapshots (its internal format: read through the Ray version che
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import time
@@ -90,8 +91,6 @@ def scheduler_stops(directory: Path) -> dict[str, int] | None:
 def append_line(path: Path, row: dict[str, Any], sync: bool = False) -> None:
     """One JSON line appended (and forced to disk when `sync`: a decision must survive a
     hard kill of the driver)."""
-    import os
-
     with open(path, "a") as handle:
         handle.write(json.dumps(row, default=str) + "\n")
         if sync:
