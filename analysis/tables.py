@@ -155,3 +155,18 @@ def param_importance(trials: list[optuna.trial.FrozenTrial], direction: str) -> 
         return Importance(empty, iteration, len(study.trials), len(usable))
     table = pd.DataFrame({"param": list(importances), "importance": list(importances.values())})
     return Importance(table, iteration, len(study.trials), len(usable))
+
+
+def markdown(table: pd.DataFrame, digits: int = 3) -> str:
+    """A table as Markdown (the README's tables), numbers to `digits` significant digits."""
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return "-" if not math.isfinite(value) else f"{value:.{digits}g}"
+        return str(value)
+
+    header = [table.index.name or "", *map(str, table.columns)]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for index, row in table.iterrows():
+        lines.append("| " + " | ".join([str(index), *(cell(v) for v in row)]) + " |")
+    return "\n".join(lines)

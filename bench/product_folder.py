@@ -89,7 +89,7 @@ def main() -> None:
               "eval_samples": 2000}  # fmt: skip
     settings = [a for k, v in config.items() for a in ("-s", f"{k}={json.dumps(v)}")]
     trial = root / "vae"
-    output = gantune("train", *settings, "-o", str(trial))
+    output = gantune("train", *settings, "--cpus", "1", "-o", str(trial))
     print(output[-2500:])
     last = json.loads((trial / "result.jsonl").read_text().splitlines()[-1])
     for name in sorted(k for k in last if k.startswith("cond_") and "ceiling" not in k):

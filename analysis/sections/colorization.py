@@ -14,6 +14,7 @@ from analysis.budget import at_iteration, best_row, shared_budget
 from analysis.load import final_rows
 from analysis.published import ReportedResult, reported_html
 from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from analysis.tables import markdown
 
 FAMILY = "colorization"
 SCORES = ("fid", "l1", "psnr", "ssim", "colourfulness", "palette")
@@ -96,5 +97,9 @@ FAMILY_REPORTS.register(
         lead=lead,
         metric_label=lambda context: "FID of colourised test items (colour-aware features)",
         published=lambda: reported_html(REPORTED),
+        tables=lambda frame: (
+            f"compared at {objective_table(frame).attrs['budget'].describe()}\n\n"
+            + markdown(objective_table(frame))
+        ),
     ),
 )

@@ -16,6 +16,7 @@ from analysis.budget import at_iteration, best_row, iterations_trained, shared_b
 from analysis.load import final_rows
 from analysis.published import ReportedResult, reported_html
 from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from analysis.tables import markdown
 
 FAMILY = "cyclegan"
 SCORES = (
@@ -222,12 +223,21 @@ def lead(context: ReportContext) -> str:
     return f"CycleGAN depths by mean FID at iteration {budget.iteration}: {shown}{beside}."
 
 
+def tables(frame: pd.DataFrame) -> str:
+    table = depth_table(frame)
+    parts = [f"compared at {table.attrs['budget'].describe()}", markdown(table.T)]
+    for direction in ("a2b", "b2a"):
+        parts += [f"{direction}:", markdown(reference_table(frame, direction))]
+    return "\n\n".join(parts)
+
+
 FAMILY_REPORTS.register(
     FAMILY,
     FamilyReport(
         sections=sections,
         lead=lead,
         published=lambda: reported_html(REPORTED),
+        tables=tables,
         metric_label=lambda context: "FID, mean of A→B and B→A (dataset features)",
     ),
 )

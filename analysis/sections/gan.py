@@ -14,6 +14,7 @@ from analysis.load import final_rows
 from analysis.published import ReportedResult, lucic_html, reported_html
 from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
 from analysis.sections.gan_lucic import LUCIC_GANS, TOP, LucicTable, lucic_table
+from analysis.tables import markdown
 from trainables.metrics import real_floor, resolve_backend
 
 FAMILY = "gan"
@@ -142,12 +143,21 @@ def sections(context: ReportContext) -> list[Section]:
     ]
 
 
+def tables(frame: pd.DataFrame) -> str:
+    """The Lucic table as Markdown, at the one budget every loss reached."""
+    result = lucic_table(frame, "fmnist-cnn")
+    shown = result.table[["trials", "best", "top_mean", "published_mean", "published_std"]]
+    lines = [f"compared at iteration {result.iteration}", markdown(shown)]
+    return "\n\n".join(lines + result.describe_rankings())
+
+
 FAMILY_REPORTS.register(
     FAMILY,
     FamilyReport(
         sections=sections,
         lead=lead,
         metric_label=lambda context: f"FID ({facts(context)['backend']} features)",
+        tables=tables,
         published=published,
     ),
 )

@@ -21,6 +21,7 @@ from analysis.budget import (
 )
 from analysis.published import ReportedResult, lucic_html, reported_html
 from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from analysis.tables import markdown
 
 FAMILY = "vae"
 
@@ -70,8 +71,8 @@ def elbo_against_fid(frame: pd.DataFrame) -> tuple[float | None, int, int | None
     same order), the trials compared, and the budget's iteration."""
     frame = frame[frame["family"] == FAMILY]
     budget = shared_budget(frame, by="config.latent_dim")
-    if budget.iteration is None:
-        return None, 0, None
+    if budget.iteration is None or "test_elbo" not in frame:
+        return None, 0, budget.iteration
     both = at_iteration(frame, budget.iteration)[["test_elbo", "fid"]].astype(float)
     both = both[np.isfinite(both).all(axis=1)]
     if len(both) < 3:
@@ -163,4 +164,16 @@ def lead(context: ReportContext) -> str:
     return " ".join(parts)
 
 
-FAMILY_REPORTS.register(FAMILY, FamilyReport(sections=sections, lead=lead, published=published))
+def tables(frame: pd.DataFrame) -> str:
+    table = latent_table(frame)
+    rho, count, iteration = elbo_against_fid(frame)
+    agreement = "-" if rho is None else f"{rho:.2f} over {count} trials at iteration {iteration}"
+    return (
+        f"compared at {table.attrs['budget'].describe()}\n\n{markdown(table)}\n\n"
+        f"ELBO against FID, Spearman: {agreement}"
+    )
+
+
+FAMILY_REPORTS.register(
+    FAMILY, FamilyReport(sections=sections, lead=lead, published=published, tables=tables)
+)

@@ -1,5 +1,5 @@
 """`gantune translate CHECKPOINT INPUT_DIR [--direction a2b] -o OUTPUT_DIR`: a trained
-translation model (a CycleGAN's generator, a colorizer) applied to a folder of images,
+translation model (a CycleGAN's generator, say) applied to a folder of images,
 each written back under its own name. Translation families register how they apply a
 checkpoint in `FOLDER_TRANSLATORS`."""
 
