@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from analysis.load import final_rows, load, write_parquet
+from analysis.load import final_rows, load, read_parquet, write_parquet
 from trainables.contract import TrialContext
 from trainables.device import pick_device
 from trainables.generate import load_checkpoint
@@ -58,12 +58,35 @@ def evaluation_noise(trial_dir: Path, metric: str, seeds: int) -> dict:
     }
 
 
+def borrow_noise(name: str, source: str) -> None:
+    """Write NAME.json for a kept Parquet whose experiments are gone, with SOURCE's noise."""
+    pool = read_parquet(DATA / f"{name}.parquet")
+    lender = json.loads(DATA.joinpath(f"{source}.json").read_text())
+    if pool["metric"].iloc[0] != lender["metric"]:
+        raise SystemExit(f"{source} measures {lender['metric']}, {name} {pool['metric'].iloc[0]}")
+    record = {
+        "name": name,
+        "experiments": sorted(pool["experiment"].unique()),
+        "trials": int(pool["trial_id"].nunique()),
+        "max_t": int(pool["max_t"].iloc[0]),
+        "metric": lender["metric"],
+        "noise": lender["noise"] | {"source": f"borrowed from {source}'s best trial"},
+    }
+    DATA.joinpath(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(f"{name}.json: noise {record['noise']['std']:.2f} borrowed from {source}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("name")
-    parser.add_argument("experiments", nargs="+", type=Path)
+    parser.add_argument("experiments", nargs="*", type=Path)
     parser.add_argument("--noise-seeds", type=int, default=20)
+    parser.add_argument("--noise-from", help="only write NAME.json, with this pool's noise")
     args = parser.parse_args()
+    if args.noise_from:
+        return borrow_noise(args.name, args.noise_from)
+    if not args.experiments:
+        parser.error("name the experiment directories to record (or --noise-from POOL)")
     torch.set_num_threads(1)
     frame = load(args.experiments)
     if frame["family"].nunique() > 1:
