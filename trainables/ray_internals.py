@@ -25,10 +25,16 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import time
 from typing import Any
 
 TESTED = ("2.60.",)  # Ray releases these uses were checked against
 NODE_DIED = "because its node has died"  # GCS: "The actor died because its node has died."
+# Tune lets go of a failed trial's actor at once; the GCS then records that as its death
+# cause, which says nothing of why it failed.
+OUT_OF_SCOPE = "all references to the actor were removed"
+# The GCS declares a node dead after several failed health checks (about 15 s by default).
+NODE_DEATH_WAIT_S = 60.0
 
 
 class UntestedRayError(RuntimeError):
@@ -85,13 +91,41 @@ def autoscaling() -> bool:
     return bool(_internal_kv_get(ray_constants.DEBUG_AUTOSCALING_STATUS))
 
 
-def is_node_loss(error: Any) -> bool:
-    return bool(getattr(error, "preempted", False)) or NODE_DIED in str(error)
+def is_node_loss(error: Any, wait_s: float = NODE_DEATH_WAIT_S) -> bool:
+    """Whether an actor error is the loss of the actor's node. The caller often hears of
+    it first ("actor unavailable: socket closed", or a death of unknown cause) while the
+    GCS is still health-checking the node, so ask the GCS until it has decided: the node
+    dead (a loss) or the actor dead of its own cause on a live node (the trial's process
+    died: a failure). Undecided after `wait_s` counts as a failure."""
+    if getattr(error, "preempted", False) or NODE_DIED in str(error):
+        return True
+    actor_id = getattr(error, "actor_id", None)
+    if not actor_id or getattr(error, "actor_init_failed", False):
+        return False
+    import ray
+    from ray._private.state import state
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            actor = state.actor_table(actor_id)
+            node_id = actor.get("Address", {}).get("NodeID")
+            alive = {node["NodeID"]: node["Alive"] for node in ray.nodes()}
+        except Exception:  # the GCS unreachable: no evidence of a node loss
+            return False
+        if node_id and alive.get(node_id) is False:
+            return True
+        cause = str(actor.get("DeathCause", ""))
+        if actor.get("State") == "DEAD" and OUT_OF_SCOPE not in cause:
+            return NODE_DIED in cause  # else its process died on a live node
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
 
 
 def count_node_loss_as_preemption() -> None:
     """Make Tune count an actor lost with its node as a preemption (once per process)."""
-    check_ray("Trial._handle_ray_actor_error")
+    check_ray("Trial._handle_ray_actor_error and ray._private.state (the actor table)")
     from ray.tune.experiment.trial import Trial
 
     if getattr(Trial._handle_ray_actor_error, "gantune", False):

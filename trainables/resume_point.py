@@ -28,6 +28,10 @@ from typing import Any
 from trainables.experiment.files import LINEAGE_FILE, RESULT_FILE, read_state
 
 REPLAYED = "replayed_from_checkpoint"
+# On the first report after a trial took up another trial's checkpoint (PBT's exploit):
+# that checkpoint's path. Its iterations restart after the donor's, so an iteration the
+# trial had already reported can follow, trained again on the donor's line.
+CONTINUES = "continues_from_checkpoint"
 CHECKPOINT_NAME = re.compile(r"^checkpoint_(\d+)$")
 # What reading a checkpoint cut short by a lost node raises (torch's zip reader:
 # RuntimeError; a half-written result line: ValueError).
@@ -109,3 +113,11 @@ def resume_point(
         return None
     state, _, lineage = read_checkpoint(offered)
     return Restored(state, None, lineage)
+
+
+def taken_from_another_trial(restored: Restored, trial_path: str) -> str | None:
+    """The checkpoint restored, where it lies in another trial's folder."""
+    source = restored.lineage[-1] if restored.lineage else None
+    if source and posixpath.dirname(source) != trial_path.rstrip("/"):
+        return source
+    return None

@@ -44,6 +44,7 @@ class TuneSession:
 
     def __init__(self) -> None:
         self.lineage: tuple[str, ...] = ()  # the checkpoints this training was restored from
+        self.continues: str | None = None  # another trial's checkpoint, until the next report
 
     def cpus(self) -> float:
         import ray
@@ -59,7 +60,12 @@ class TuneSession:
         from ray import tune
 
         from trainables.ray_internals import trial_storage
-        from trainables.resume_point import REPLAYED, own_checkpoints, resume_point
+        from trainables.resume_point import (
+            REPLAYED,
+            own_checkpoints,
+            resume_point,
+            taken_from_another_trial,
+        )
 
         storage = trial_storage()
         filesystem, folder = storage.storage_filesystem, storage.trial_fs_path
@@ -70,6 +76,7 @@ class TuneSession:
         if restored is None:
             return None
         self.lineage = restored.lineage
+        self.continues = taken_from_another_trial(restored, folder)
         if restored.replay is not None:
             tune.report(restored.replay | {REPLAYED: True})
         return restored.state
@@ -77,6 +84,10 @@ class TuneSession:
     def report(self, metrics: dict[str, Any], state: dict[str, Any] | None) -> None:
         from ray import tune
 
+        from trainables.resume_point import CONTINUES
+
+        if self.continues is not None:
+            metrics, self.continues = metrics | {CONTINUES: self.continues}, None
         if state is None:
             tune.report(metrics)
             return

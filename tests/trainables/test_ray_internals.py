@@ -39,3 +39,45 @@ def test_an_untested_ray_is_refused_with_both_versions(monkeypatch):
     monkeypatch.setattr(ray_internals, "ray_version", lambda: "3.1.0")
     with pytest.raises(ray_internals.UntestedRayError, match=r"tested with Ray 2\.60\.x.*3\.1\.0"):
         ray_internals.trial_storage()
+
+
+def gcs(monkeypatch, answers):
+    """A fake GCS: each poll returns the next (actor state, death cause, node alive)."""
+    import ray
+    from ray._private import state
+
+    polls = iter(answers)
+    current = {}
+
+    def actor_table(actor_id):
+        current["answer"] = next(polls, answers[-1])
+        actor_state, cause, _ = current["answer"]
+        return {"Address": {"NodeID": "n1"}, "State": actor_state, "DeathCause": cause}
+
+    monkeypatch.setattr(state.state, "actor_table", actor_table)
+    monkeypatch.setattr(ray, "nodes", lambda: [{"NodeID": "n1", "Alive": current["answer"][2]}])
+    monkeypatch.setattr(ray_internals.time, "sleep", lambda s: None)
+
+
+def unavailable():
+    from ray.exceptions import ActorUnavailableError
+
+    return ActorUnavailableError("RpcError: Socket closed rpc_code: 14", b"\x01" * 16)
+
+
+def test_an_unavailable_actor_is_a_preemption_once_the_gcs_declares_its_node_dead(monkeypatch):
+    # The driver hears "socket closed" before the GCS has failed the node's health checks.
+    # Tune lets go of the actor meanwhile, which the GCS records as its death cause.
+    released = ("DEAD", "The actor is dead because all references to the actor were removed", True)
+    gcs(monkeypatch, [("ALIVE", "", True), released, released, ("DEAD", "", False)])
+    assert ray_internals.is_node_loss(unavailable(), wait_s=60)
+
+
+def test_an_actor_dead_on_a_live_node_is_a_failure(monkeypatch):
+    gcs(monkeypatch, [("ALIVE", "", True), ("DEAD", "worker process has died", True)])
+    assert not ray_internals.is_node_loss(unavailable(), wait_s=60)
+
+
+def test_an_undecided_gcs_counts_as_a_failure(monkeypatch):
+    gcs(monkeypatch, [("ALIVE", "", True)])
+    assert not ray_internals.is_node_loss(unavailable(), wait_s=0)

@@ -9,7 +9,7 @@ from pyarrow import fs
 from ray import tune
 
 from trainables.experiment.files import RESULT_FILE, write_state
-from trainables.resume_point import own_checkpoints, resume_point
+from trainables.resume_point import own_checkpoints, resume_point, taken_from_another_trial
 
 LOCAL = fs.LocalFileSystem()
 
@@ -67,6 +67,8 @@ def test_another_trials_checkpoint_is_taken_as_given(trial, tmp_path):
     donor = write_state(tmp_path / "trial_b" / "checkpoint_000000", {"iteration": 1})
     restored = restore(trial, offer(donor))
     assert restored.state["iteration"] == 1 and restored.replay is None
+    assert taken_from_another_trial(restored, str(trial)) == str(donor)  # the next report says
+    assert taken_from_another_trial(restore(trial), str(trial)) is None  # its own: nothing
 
 
 def test_a_new_trial_has_nothing_to_resume(tmp_path):
@@ -89,3 +91,16 @@ def test_after_an_exploit_the_trials_own_newer_checkpoint_of_that_line_wins(tria
     restored = restore(trial, offer(donor))
     assert restored.state["iteration"] == 6 and restored.replay["fid"] == 50.0
     assert restored.lineage == (str(donor), str(after))  # what the next checkpoint records
+
+
+def test_a_repeat_counts_unless_an_exploit_started_a_new_line():
+    from tests.search.chaos import repeats
+    from trainables.resume_point import CONTINUES
+
+    def log(*steps):
+        return [{"training_iteration": abs(s), CONTINUES: "donor" * (s < 0)} for s in steps]
+
+    assert repeats(log(1, 2, 3)) == 0
+    assert repeats(log(1, 2, 2, 3)) == 1  # an iteration trained twice on one line
+    assert repeats(log(1, 2, -2, 3)) == 0  # exploited a donor at 1: its line goes on at 2
+    assert repeats(log(1, 2, 3, -2, 3, 3)) == 1
