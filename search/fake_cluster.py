@@ -116,9 +116,9 @@ class FakeCluster:
     def __init__(self, head_cpus: int = 1, idle_minutes: float = 0.2) -> None:
         self.directory = tempfile.mkdtemp(prefix="gantune-fake-")
         self.port = free_port()
-        from ray._private.services import get_node_ip_address
+        from trainables.ray_internals import node_ip_address
 
-        self.address = f"{get_node_ip_address()}:{self.port}"
+        self.address = f"{node_ip_address()}:{self.port}"
         self.config = fake_config(gcs_address=self.address, idle_minutes=idle_minutes)
         self.head_cpus = head_cpus
 

@@ -25,7 +25,11 @@ def init_ray(address: str | None) -> None:
     if address:
         ray.init(address=address, runtime_env=runtime_env, log_to_driver=False)
     else:
-        ray.init(num_cpus=os.cpu_count(), runtime_env=runtime_env, log_to_driver=False)
+        # "local": a Ray of our own even when another one runs on this machine (ray.init
+        # would join the one `ray start` or a test cluster recorded in /tmp/ray).
+        ray.init(
+            address="local", num_cpus=os.cpu_count(), runtime_env=runtime_env, log_to_driver=False
+        )
 
 
 def check_resources(spec: ExperimentSpec, per_node: list[dict[str, float]], where: str) -> None:

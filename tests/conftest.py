@@ -49,6 +49,7 @@ def ray_address(data_cache) -> str:
     os.environ["TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S"] = "0"
     env = {k: v for k, v in os.environ.items() if k.startswith(("GANTUNE_", "RAY_USAGE", "TUNE_"))}
     context = ray.init(
+        address="local",  # our own, even where another Ray runs on this machine
         num_cpus=4,
         num_gpus=1,
         include_dashboard=False,

@@ -7,18 +7,21 @@ and fails with a message naming both, rather than misbehaving on another release
   the next checkpoint gets): `ray.train._internal.session.get_storage` (developer API);
 - `local_node`: the Ray node this driver started (its processes, to end them by PID after
   a hard kill): `ray._private.worker._global_node`;
+- `node_ip_address`: the address a node started here gets (the fake autoscaling
+  cluster's head): `ray._private.services`;
 - `asha_settings`, `count_stop`: an ASHA scheduler's time attribute, max_t, metric and
   mode, and its stop counter (private attributes of `AsyncHyperBandScheduler`);
-- `count_node_loss_as_preemption`: Ray 2.60 does not count an actor error against a
-  trial's `max_failures` when the node was preempted, but it knows a preemption only when
-  the autoscaler drained the node first; a spot worker that vanishes (or a node removed
-  outright) counts as a failure. This patches `Trial._handle_ray_actor_error` so that an
-  actor that died because its node died is a preemption too; a trial that errors by
-  itself still counts and stops after `max_failures`.
+- `is_node_loss`, `count_node_loss_as_preemption`: Ray 2.60 does not count an actor error
+  against a trial's `max_failures` when the node was preempted, but it knows a preemption
+  only when the autoscaler drained the node first; a spot worker that vanishes (or a node
+  removed outright) counts as a failure. This patches `Trial._handle_ray_actor_error` so
+  that an actor whose node died is a preemption too (asking the GCS's actor and node
+  tables, `ray._private.state`); a trial that errors by itself still counts and stops
+  after `max_failures`.
 - `autoscaling`: whether the connected cluster runs Ray's autoscaler (the status its
   monitor publishes in the GCS's internal key-value store);
-- the experiment snapshot's file format (`analysis.tune_files`) and a checkpoint
-  manager's pickled paths are Tune internals too: they read through `check_ray`.
+- the experiment snapshot's file format (`trainables.experiment.files`) is a Tune
+  internal too: it reads through `check_ray`.
 """
 
 from __future__ import annotations
@@ -68,6 +71,14 @@ def local_node() -> Any:
     import ray
 
     return getattr(ray._private.worker, "_global_node", None)
+
+
+def node_ip_address() -> str:
+    """The address Ray would give a node started on this machine."""
+    check_ray("ray._private.services.get_node_ip_address")
+    from ray._private.services import get_node_ip_address
+
+    return get_node_ip_address()
 
 
 def asha_settings(scheduler: Any) -> tuple[str, int, str | None, str | None]:
