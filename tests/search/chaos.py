@@ -1,6 +1,6 @@
 """The chaos drill: a whole study on a Ray cluster of a head and two worker nodes on this
 machine (`ray.cluster_utils.Cluster`, each worker with a logical GPU), while faults arrive
-at random, one every 5-15 s (seeded):
+at random, one every 5-15 s (seeded) for the first 10 minutes:
 
 - a worker node removed outright (a spot worker lost; its trials are preemptions, not
   failures) and a fresh one added back;
@@ -113,7 +113,9 @@ def start_driver(drill: Drill, address: str, resume: Path | None, log: Path):
         )  # fmt: skip
 
 
-def run(drill: Drill, deadline_s: float = 900) -> dict:
+def run(drill: Drill, deadline_s: float = 1800, faults_for_s: float = 600) -> dict:
+    """Faults for the first `faults_for_s` seconds (a slow machine would otherwise keep a
+    study that restarts trials busy for ever), then the study is left to finish."""
     from ray.cluster_utils import Cluster
 
     rng = random.Random(drill.seed)
@@ -134,6 +136,8 @@ def run(drill: Drill, deadline_s: float = 900) -> dict:
                 break
             if driver.poll() is not None:  # ended before the driver fault: the study is done
                 break
+            if time.monotonic() - started > faults_for_s and driver_killed:
+                continue  # the fault window is over: wait for the study to end
             experiment = next(results.glob("chaos-*"), None)
             kinds = ["node", "trial"] + (["driver"] if not driver_killed else [])
             kind = rng.choice(kinds)

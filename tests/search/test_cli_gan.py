@@ -97,3 +97,22 @@ def test_train_command_rejects_bad_config(capsys):
 def test_train_without_a_family_names_the_choices(capsys):
     assert main(["train", "-s", "loss=ns"]) == 2
     assert "names no family (family=...); valid choices: classifier, " in (capsys.readouterr().err)
+
+
+def test_a_stopped_trials_slim_checkpoint_still_generates(cgan_trial, tmp_path, capsys):
+    """What the checkpoint pruner leaves a stopped trial (the family's inference state
+    alone: no discriminator, no Adam states, no RNG) is enough for `generate`."""
+    import shutil
+
+    from trainables.experiment.files import STATE_FILE, read_state, slim_state
+    from trainables.families import FAMILIES
+
+    slim = tmp_path / "trial" / "checkpoint_000001"
+    shutil.copytree(cgan_trial / "checkpoint_000001", slim)
+    whole = (slim / STATE_FILE).stat().st_size
+    assert slim_state(slim, FAMILIES.get("gan").inference_state) > 0
+    assert (slim / STATE_FILE).stat().st_size < whole / 2
+    assert set(read_state(slim)["trainer"]) == set(FAMILIES.get("gan").inference_state)
+    out = tmp_path / "boots.png"
+    assert main(["generate", str(slim), "--label", "Ankle boot", "-n", "3", "-o", str(out)]) == 0
+    assert "3 x Ankle boot" in capsys.readouterr().out and out.is_file()
