@@ -85,6 +85,9 @@ class ExperimentSpec:
     storage_path: str = ""  # default: $GANTUNE_RESULTS or ~/gantune-results
     study_store: str = ""  # default: SQLite file in the experiment dir
     max_failures: int = 2  # retries of a failed trial, from its last checkpoint
+    # Run the next trial in a finished trial's process (Tune's reuse_actors): for studies
+    # of many short trials, where starting a process per trial costs more than the trial.
+    reuse_actors: bool = False
     plugins: list[str] = field(default_factory=list)  # modules registering more families
 
     def __post_init__(self) -> None:

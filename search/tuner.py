@@ -232,6 +232,7 @@ def build_tuner(experiment: Experiment) -> tune.Tuner:
             num_samples=spec.num_samples,
             max_concurrent_trials=spec.max_concurrent_trials,
             trial_dirname_creator=trial_dirname,
+            reuse_actors=spec.reuse_actors,
         ),
         run_config=run_config(experiment),
     )

@@ -119,3 +119,12 @@ def test_unknown_study_lists_the_named_ones(capsys):
     error = capsys.readouterr().err
     assert "unknown study 'lucic'; valid choices: collection-defaults, " in error
     assert "lucic-mini, lucic2018-fashion" in error
+
+
+def test_reuse_actors_is_off_unless_asked_and_must_be_a_bool():
+    from trainables.config import ConfigError
+
+    assert load_spec(study="fashion-gan-quick").reuse_actors is False
+    assert load_spec(study="fashion-gan-quick", overrides={"reuse_actors": True}).reuse_actors
+    with pytest.raises(ConfigError, match="reuse_actors must be bool, not 'often'"):
+        load_spec(study="fashion-gan-quick", overrides={"reuse_actors": "often"})
