@@ -1,8 +1,10 @@
+import pytest
 from PIL import Image
 
 from search.cli import main
 
 
+@pytest.mark.slow
 def test_data_show_writes_a_grid_per_domain(tmp_path, capsys):
     out = tmp_path / "grid.png"
     assert main(["data", "show", "leather-denim", "-o", str(out), "--per-row", "4"]) == 0

@@ -66,6 +66,7 @@ def test_many_studies_opening_a_new_database_at_once_all_open_it():
         admin.dispose()
 
 
+@pytest.mark.slow
 def test_two_studies_write_to_one_database_at_once_and_the_dashboard_reads_them(
     ray_address, tmp_path
 ):

@@ -134,6 +134,7 @@ def real_run(tmp_path, capsys, name, concurrent, preset, samples):
     return directory, curves, iterations
 
 
+@pytest.mark.slow
 def test_replayed_asha_makes_the_decisions_ray_made_one_at_a_time(ray_address, tmp_path, capsys):
     directory, curves, _ = real_run(tmp_path, capsys, "replayed", 1, "toy-basic", 10)
     real_stops = scheduler_stops(directory)

@@ -4,6 +4,7 @@ best checkpoint generates images, fractional GPUs pack four trials at once."""
 import re
 
 import optuna
+import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
@@ -55,6 +56,7 @@ def test_progress_and_summary_are_printed(tiny_experiment):
     assert "best trial: fid" in output and "gantune report" in output
 
 
+@pytest.mark.slow
 def test_quarter_gpu_trials_run_four_at_once(ray_address, tmp_path, capsys):
     # 6 trials of half a CPU and a quarter GPU on 4 CPUs and 1 (logical) GPU: the GPU
     # is the limit, so at most and at least four run together.

