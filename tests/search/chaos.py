@@ -139,10 +139,12 @@ def run(drill: Drill, deadline_s: float = 1800, faults_for_s: float = 600) -> di
             if time.monotonic() - started > faults_for_s and driver_killed:
                 continue  # the fault window is over: wait for the study to end
             experiment = next(results.glob("chaos-*"), None)
-            kinds = ["node", "trial"] + (["driver"] if not driver_killed else [])
-            kind = rng.choice(kinds)
             reported = sum(len(r) for r in trial_reports(results).values())
-            if kind == "driver" and experiment and reported >= TRIALS // 2:
+            # The driver once, at the first fault past half the trials' first reports (a
+            # fast study could otherwise end before chance picked it); else node or trial.
+            due = not driver_killed and experiment is not None and reported >= TRIALS // 2
+            kind = "driver" if due else rng.choice(["node", "trial"])
+            if kind == "driver":
                 driver.send_signal(signal.SIGKILL)
                 driver.wait(timeout=60)
                 driver_killed = True
