@@ -183,3 +183,15 @@ def load(split: str = "train", path: str | None = None) -> tuple[torch.Tensor, t
     images = torch.from_numpy(arrays[f"x_{split}"].copy()).unsqueeze(1)
     labels = torch.from_numpy(arrays[f"y_{split}"].astype(np.int64))
     return images, labels
+
+
+# The first labels of the official train-labels file (Ankle boot, T-shirt/top, ...).
+OFFICIAL_FIRST_LABELS = (9, 0, 0, 3, 0, 2, 7, 2, 5, 5)
+
+
+def in_official_order() -> bool:
+    """Whether the items come in the official files' order (the npm package's conversion
+    without the official label files comes in a seeded order: the same split, another
+    order, so anything trained or rendered from it item by item differs)."""
+    _, labels = load("train")
+    return tuple(labels[: len(OFFICIAL_FIRST_LABELS)].tolist()) == OFFICIAL_FIRST_LABELS
