@@ -22,6 +22,7 @@ import math
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -58,21 +59,29 @@ def evaluation_noise(trial_dir: Path, metric: str, seeds: int) -> dict:
     }
 
 
+def write_record(name: str, pool: Any, noise: dict) -> dict:
+    """NAME.json: where the pool came from, its size, and its metric's noise."""
+    record = {
+        "name": name,
+        "experiments": sorted(pool["experiment"].unique()),
+        "trials": int(pool["trial_id"].nunique()),
+        "max_t": int(pool["max_t"].iloc[0]),
+        "metric": str(pool["metric"].iloc[0]),
+        "noise": noise,
+    }
+    DATA.joinpath(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
 def borrow_noise(name: str, source: str) -> None:
     """Write NAME.json for a kept Parquet whose experiments are gone, with SOURCE's noise."""
     pool = read_parquet(DATA / f"{name}.parquet")
     lender = json.loads(DATA.joinpath(f"{source}.json").read_text())
     if pool["metric"].iloc[0] != lender["metric"]:
         raise SystemExit(f"{source} measures {lender['metric']}, {name} {pool['metric'].iloc[0]}")
-    record = {
-        "name": name,
-        "experiments": sorted(pool["experiment"].unique()),
-        "trials": int(pool["trial_id"].nunique()),
-        "max_t": int(pool["max_t"].iloc[0]),
-        "metric": lender["metric"],
-        "noise": lender["noise"] | {"source": f"borrowed from {source}'s best trial"},
-    }
-    DATA.joinpath(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    record = write_record(
+        name, pool, lender["noise"] | {"source": f"borrowed from {source}'s best trial"}
+    )
     print(f"{name}.json: noise {record['noise']['std']:.2f} borrowed from {source}")
 
 
@@ -101,15 +110,8 @@ def main() -> None:
     best = final.loc[values[values.map(math.isfinite)].idxmin()]
     started = time.perf_counter()
     noise = evaluation_noise(Path(best["trial_dir"]), metric, args.noise_seeds)
-    record = {
-        "name": args.name,
-        "experiments": [p.name for p in args.experiments],
-        "trials": int(frame["trial_id"].nunique()),
-        "max_t": int(frame["max_t"].iloc[0]),
-        "metric": metric,
-        "noise": noise | {"seconds": round(time.perf_counter() - started, 1)},
-    }
-    DATA.joinpath(f"{args.name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    seconds = round(time.perf_counter() - started, 1)
+    record = write_record(args.name, pool, noise | {"seconds": seconds})
     print(f"{path}: {len(pool)} rows, {record['trials']} trials")
     print(f"{metric} over {args.noise_seeds} evaluation seeds of the best trial: "
           f"{noise['mean']:.2f} ± {noise['std']:.2f}")  # fmt: skip

@@ -50,6 +50,11 @@ def checkpoint_index(path: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def in_folder(checkpoint_path: str, trial_path: str) -> bool:
+    """Whether a checkpoint lies in this trial's own storage folder."""
+    return posixpath.dirname(checkpoint_path.rstrip("/")) == trial_path.rstrip("/")
+
+
 def own_checkpoints(filesystem: Any, trial_path: str) -> list[tuple[int, str]]:
     """The `checkpoint_NNNNNN` folders in a trial's storage folder, oldest first."""
     from pyarrow import fs
@@ -94,8 +99,7 @@ def resume_point(
     candidates = own
     if offered is not None:
         index = checkpoint_index(offered.path)
-        in_own_folder = posixpath.dirname(offered.path.rstrip("/")) == trial_path.rstrip("/")
-        if in_own_folder:
+        if in_folder(offered.path, trial_path):
             newer_than = index if index is not None else None
             candidates = [c for c in own if newer_than is not None and c[0] > newer_than]
         else:
@@ -118,6 +122,4 @@ def resume_point(
 def taken_from_another_trial(restored: Restored, trial_path: str) -> str | None:
     """The checkpoint restored, where it lies in another trial's folder."""
     source = restored.lineage[-1] if restored.lineage else None
-    if source and posixpath.dirname(source) != trial_path.rstrip("/"):
-        return source
-    return None
+    return source if source and not in_folder(source, trial_path) else None

@@ -23,6 +23,13 @@ from trainables.experiment.files import (
     read_state,
     write_state,
 )
+from trainables.resume_point import (
+    CONTINUES,
+    REPLAYED,
+    own_checkpoints,
+    resume_point,
+    taken_from_another_trial,
+)
 
 
 class TrialPaused(Exception):
@@ -60,12 +67,6 @@ class TuneSession:
         from ray import tune
 
         from trainables.ray_internals import trial_storage
-        from trainables.resume_point import (
-            REPLAYED,
-            own_checkpoints,
-            resume_point,
-            taken_from_another_trial,
-        )
 
         storage = trial_storage()
         filesystem, folder = storage.storage_filesystem, storage.trial_fs_path
@@ -83,8 +84,6 @@ class TuneSession:
 
     def report(self, metrics: dict[str, Any], state: dict[str, Any] | None) -> None:
         from ray import tune
-
-        from trainables.resume_point import CONTINUES
 
         if self.continues is not None:
             metrics, self.continues = metrics | {CONTINUES: self.continues}, None
