@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from analysis.load import final_rows
+from gantune.analysis.load import final_rows
 
 PALETTE = qualitative.D3
 

@@ -19,15 +19,15 @@ from typing import Any
 
 import pandas as pd
 
-from spaces.family import FAMILY_SPACES
-from trainables.experiment.files import (
+from gantune.spaces.family import FAMILY_SPACES
+from gantune.trainables.experiment.files import (
     read_spec,
     result_rows,
     scheduler_stops,
     snapshot_trials,
     trial_dirs_with_results,
 )
-from trainables.experiment.outcome import outcome
+from gantune.trainables.experiment.outcome import outcome
 
 DROP_RAY_FIELDS = (
     "checkpoint_dir_name", "should_checkpoint", "done", "date", "pid", "hostname", "node_ip",
@@ -36,7 +36,7 @@ DROP_RAY_FIELDS = (
 
 
 def stratify_key(family: str) -> str:
-    import spaces  # noqa: F401  (registers the built-in families)
+    from gantune import spaces  # noqa: F401  (registers the built-in families)
 
     return FAMILY_SPACES.get(family).stratify_key
 

@@ -16,13 +16,13 @@ import optuna
 import pandas as pd
 import yaml
 
-from analysis import figures
-from analysis.load import final_rows, load, write_parquet
-from analysis.sections import ReportContext, Section, contributed
-from analysis.tables import Importance, family_summary, param_importance, variant_table
-from spaces.rungs import asha_rungs
-from trainables.experiment.files import PARQUET_FILE, grid_files, read_spec, store_url
-from trainables.experiment.store import open_storage
+from gantune.analysis import figures
+from gantune.analysis.load import final_rows, load, write_parquet
+from gantune.analysis.sections import ReportContext, Section, contributed
+from gantune.analysis.tables import Importance, family_summary, param_importance, variant_table
+from gantune.spaces.rungs import asha_rungs
+from gantune.trainables.experiment.files import PARQUET_FILE, grid_files, read_spec, store_url
+from gantune.trainables.experiment.store import open_storage
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }

@@ -10,7 +10,7 @@ import numpy as np
 import optuna
 import pandas as pd
 
-from analysis.budget import (
+from gantune.analysis.budget import (
     at_iteration,
     best_row,
     finite_rows,
@@ -18,7 +18,7 @@ from analysis.budget import (
     median_or_nan,
     shared_budget,
 )
-from analysis.load import final_rows
+from gantune.analysis.load import final_rows
 
 
 def best_of(values: pd.Series, mode: str) -> float:

@@ -50,9 +50,9 @@ def timed(owner: type, name: str, label: str) -> None:
 def instrument() -> None:
     from ray.tune.execution.tune_controller import TuneController
 
-    from search.follow import SnapshotFollower
-    from search.progress import ProgressPrinter
-    from search.results_log import ResultLog
+    from gantune.search.follow import SnapshotFollower
+    from gantune.search.progress import ProgressPrinter
+    from gantune.search.results_log import ResultLog
 
     timed(ResultLog, "on_trial_result", "result log")
     for hook in ("on_trial_result", "on_trial_start", "on_trial_complete", "on_trial_error"):
@@ -66,7 +66,7 @@ def spec(trials: int, iterations: int, directory: Path) -> Path:
         "name": f"scale-{trials}",
         "family": "toy",
         "preset": "toy-basic",
-        "plugins": ["tests.search.toy_family"],
+        "plugins": ["tests.support.toy_family"],
         "images_per_iter": 100,
         "eval_samples": 10,
         "num_samples": trials,
@@ -102,8 +102,8 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    os.environ["GANTUNE_PLUGINS"] = "tests.search.toy_family"
-    from search.cli import main as gantune
+    os.environ["GANTUNE_PLUGINS"] = "tests.support.toy_family"
+    from gantune.search.cli import main as gantune
 
     instrument()
     rows = []

@@ -15,10 +15,10 @@ import time
 
 import torch
 
-from trainables import data
-from trainables.device import pick_device
-from trainables.metrics import fid, reference_statistics
-from trainables.metrics.fid import statistics as feature_statistics
+from gantune.trainables import data
+from gantune.trainables.device import pick_device
+from gantune.trainables.metrics import fid, reference_statistics
+from gantune.trainables.metrics.fid import statistics as feature_statistics
 
 
 def median_seconds(run, repeats: int) -> float:

@@ -29,12 +29,12 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from trainables import data
-from trainables.contract import TrialContext
-from trainables.device import pick_device
-from trainables.gan.config import GanConfig
-from trainables.gan.trainer import GanTrainer
-from trainables.nets.gan import Discriminator, build_generator
+from gantune.trainables import data
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.device import pick_device
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.trainer import GanTrainer
+from gantune.trainables.nets.gan import Discriminator, build_generator
 
 BATCH = 64
 

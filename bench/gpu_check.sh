@@ -31,7 +31,7 @@ echo "== 2. FID of 10,000 images"
 
 echo "== 3. a 4-trial search, $GPUS_PER_TRIAL GPU per trial"
 started=$(date +%s)
-if ! "$PY" -m search.cli search --study fashion-gan-mini --name gpu-check \
+if ! "$PY" -m gantune.search.cli search --study fashion-gan-mini --name gpu-check \
   -s num_samples=4 -s scheduler.max_t=2 -s images_per_iter="$((IMAGES * 2))" \
   --gpus-per-trial "$GPUS_PER_TRIAL" --max-concurrent 4 --cpus-per-trial 1 \
   --storage-path "$results" >"$results/search.log" 2>&1; then

@@ -21,14 +21,15 @@ from pathlib import Path
 import optuna
 import torch
 
-from analysis.load import load_experiment
-from search import preflight, tuner
-from search.follow import SnapshotFollower
-from search.ray_start import init_ray
-from search.retention import directory_size
-from search.spec import load_spec
-from trainables.experiment.files import result_rows, snapshot_trials, write_state
-from trainables.trial import build_trainer, checkpoint_state, resolve
+from gantune.analysis.load import load_experiment
+from gantune.search import preflight, tuner
+from gantune.search.follow import SnapshotFollower
+from gantune.search.plan import plan_of
+from gantune.search.ray_start import init_ray
+from gantune.search.retention import directory_size
+from gantune.search.spec import load_spec
+from gantune.trainables.experiment.files import result_rows, snapshot_trials, write_state
+from gantune.trainables.trial import build_trainer, checkpoint_state, resolve
 
 FOLLOW_SECONDS: list[float] = []
 
@@ -54,9 +55,9 @@ def search(root: Path, name: str, concurrent: int, args) -> tuple[float, Path]:
         "eval_samples": 2000,
         "storage_path": str(root),
     }
-    spec = load_spec(study="fashion-gan-mini", overrides=overrides)
-    preflight.check(spec)
-    experiment = tuner.new_experiment(spec)
+    plan = plan_of(load_spec(study="fashion-gan-mini", overrides=overrides))
+    preflight.check(plan)
+    experiment = tuner.new_experiment(plan)
     started = time.perf_counter()
     tuner.run(experiment)
     return time.perf_counter() - started, experiment.directory

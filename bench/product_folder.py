@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainables.data import products
+from gantune.trainables.data import products
 
 TAIL = ("Cufflinks", "Ties", "Scarves", "Belts", "Wallets", "Caps", "Socks", "Gloves",
         "Mufflers", "Stoles", "Bracelets", "Clutches", "Tunics", "Capris", "Shrugs")  # fmt: skip
@@ -59,7 +59,7 @@ def build(root: Path, items: int, seed: int = 0) -> dict:
 
 
 def gantune(*args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "search.cli", *args], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "gantune.search.cli", *args], capture_output=True,
                           text=True)  # fmt: skip
     output = done.stdout + done.stderr
     if done.returncode != 0:

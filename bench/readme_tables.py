@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.load import read_parquet
-from analysis.sections import contributed
+from gantune.analysis.load import read_parquet
+from gantune.analysis.sections import contributed
 
 HERE = Path(__file__).parent
 FOLDERS = (HERE / "results", HERE / "data")

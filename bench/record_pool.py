@@ -26,10 +26,10 @@ from typing import Any
 
 import torch
 
-from analysis.load import final_rows, load, read_parquet, write_parquet
-from trainables.contract import TrialContext
-from trainables.device import pick_device
-from trainables.generate import load_checkpoint
+from gantune.analysis.load import final_rows, load, read_parquet, write_parquet
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.device import pick_device
+from gantune.trainables.generate import load_checkpoint
 
 DATA = Path(__file__).with_name("data")
 KEEP = (

@@ -26,8 +26,8 @@ import numpy as np
 import optuna
 from scipy import stats
 
-from spaces import get_family
-from spaces.rungs import asha_rungs
+from gantune.spaces import get_family
+from gantune.spaces.rungs import asha_rungs
 
 EVAL_SAMPLES = 2000
 
@@ -47,7 +47,7 @@ def settings(count: int) -> list[dict]:
 def curve(job: tuple[dict, int]) -> list[float]:
     import torch
 
-    from trainables.trial import run_local
+    from gantune.trainables.trial import run_local
 
     config, threads = job
     torch.set_num_threads(threads)

@@ -1,82 +1,114 @@
-"""Search efficiency on recorded pools, as hyperparameter-search papers measure it.
+"""Search efficiency on recorded pools, measured the way the field compares methods.
 
-Every pool in bench/data/ (a FIFO study: every setting trained to its end, its curves and
-per-iteration costs recorded; `bench/record_pool.py`) is replayed through every method of
-`search.methods` (random search at 1x and 2x, ASHA with reduction factors 2-4 and grace
-periods 1 and 2, asynchronous and synchronous Hyperband, median stopping, synchronous
-successive halving, one rung then the top k, gantune's curve stopping), each through its
-real scheduler class, on W simulated workers, over random trial orders of the pool as
-recorded and over resampled pools (settings drawn with replacement, one seed each).
-Printed per pool and W, all measured in this run:
+Every pool (bench/data/*.parquet: a FIFO study, every setting trained to its end, its
+curves and per-iteration costs recorded; or any pool file given) is replayed through
+every method of `gantune.analysis.efficiency.methods`, each through its real scheduler
+class, on W simulated workers, over the same random orders for every method (one seed of
+each setting per order). Printed per pool and W, all measured in this run:
 
-- each method's compute-to-match (share of random search's whole budget: median,
-  10-90%, share of replicates matched), the per-replicate ratio to random search's own
-  compute-to-match (exact target, and within the metric's evaluation noise), the
-  compute of its whole search, and its distance from the limit;
-- the limit: a scheduler that knew only which setting is best;
-- the rank correlation of each rung's value with the final value;
-- for GAN pools, the Lucic et al. ranking at the pool's one budget.
+- anytime regret: the interquartile mean over orders of the normalised regret of the best
+  full-budget value found by compute c (a share of random search's whole budget), with a
+  bootstrap 95% interval, at c = 1/16, 1/8, 1/4, 1/2, 1; and a figure;
+- within delta (the pool's noise): the share of orders that got there, and the median
+  compute to get there over all orders, a miss counting as never ("not reached");
+- per W, across pools: every method's average rank at each budget, with the Friedman
+  test and the Nemenyi critical difference;
+- gantune's pause-and-thaw scheduler against the targets it was built for;
+- the rank correlation of each rung with the final value; for GAN pools, the Lucic et al.
+  ranking at the pool's one budget.
 
-    python bench/search_efficiency.py [--pools lucic-mini,lucic-long,vae-long]
-        [--workers 1,2,8,32] [--replicates 50] [-o search_efficiency.html]
+    python bench/search_efficiency.py [--pools NAME_OR_PATH,...] [--workers 1,2,8]
+        [--replicates 50] [--json OUT] [-o search_efficiency.html]
+    python bench/search_efficiency.py --markdown bench/results/search_efficiency.json
+
+The second form prints docs/efficiency.md's tables from a stored record.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from analysis.load import read_parquet
-from search.efficiency import measure, pool_of, rung_correlations, summary_table
-from search.efficiency_report import format_table, regret_figure
-from search.methods import REFERENCE
+from gantune.analysis.efficiency.measures import BUDGETS, Measurement, iqm, measure
+from gantune.analysis.efficiency.measures import rung_correlations as correlations_of
+from gantune.analysis.efficiency.methods import METHODS, ORACLE, REFERENCE, THAW
+from gantune.analysis.efficiency.pools import Pool, read_pool
+from gantune.analysis.efficiency.ranks import Ranking, rankings
+from gantune.analysis.efficiency.report import (
+    budget_label,
+    format_ranks,
+    format_summary,
+    record,
+    regret_figure,
+    summary,
+)
 
 DATA = Path(__file__).with_name("data")
-CURVE = "curve stopping"
+TARGET_REACH, TARGET_RATIO = 0.9, 0.5  # the thaw targets: within delta in 90%; half ASHA's
+TARGET_BUDGET = 1 / 4
+RANK_BUDGETS = (1 / 4, 1 / 2)
+TARGETS = (
+    "within delta in 90% of orders; IQM regret at c=1/4 at most half of ASHA's; the best "
+    "average rank at c=1/4 and 1/2"
+)
 
 
-def noise_of(name: str) -> tuple[float, str]:
-    record_path = DATA / f"{name}.json"
-    if not record_path.is_file():
-        return 0.0, "unknown (no record): within-delta equals exact"
-    record = json.loads(record_path.read_text())
-    noise = record["noise"]
-    source = noise.get("source", f"best trial under {noise['seeds']} evaluation seeds")
-    return float(noise["std"]), f"{noise['std']:.2f} ({source}, {noise['eval_samples']} samples)"
+def pool_paths(names: str | None) -> list[Path]:
+    if not names:
+        return sorted(DATA.glob("*.parquet"))
+    return [Path(n) if n.endswith(".parquet") else DATA / f"{n}.parquet" for n in names.split(",")]
 
 
-def describe(pool) -> str:
-    costs = [c.costs[: pool.max_t].sum() + c.setup for c in pool.curves]
+def describe(pool: Pool) -> str:
+    costs = [c.full_cost(pool.max_t) for c in pool.curves]
     first = np.median([c.costs[0] for c in pool.curves]) / np.median(costs)
     return (
         f"{pool.name}: {pool.settings} settings x {pool.seeds} seed(s), max_t {pool.max_t}, "
-        f"median trial {np.median(costs):.0f} s, first iteration {first:.3f} of a trial, "
-        f"start-up {np.median([c.setup for c in pool.curves]):.1f} s"
+        f"median trial {np.median(costs):.1f} s, first iteration {first:.3f} of a trial\n"
+        f"delta (the noise): {pool.noise:.4g} ({pool.noise_source})"
     )
 
 
-def targets_line(pool, results: dict[int, dict]) -> str:
-    """The closing check of the curve scheduler against ASHA and the limit."""
-    lines = []
-    for workers, (recorded, _) in results.items():
-        table = summary_table(recorded)
-        if CURVE not in table.index:
-            continue
-        curve, asha = table.loc[CURVE], table.loc[REFERENCE]
+def targets(results: list[Measurement], ranks: list[Ranking]) -> tuple[str, bool]:
+    """Pause and thaw against its targets, per pool; and whether it met all of them."""
+    met = True
+    lines = [
+        f"{'pool':22s} {'within delta':>13s} {'IQM regret c=1/4':>17s} {'ASHA':>7s} {'/ASHA':>7s}"
+    ]
+    index = BUDGETS.index(TARGET_BUDGET)
+    for result in results:
+        mine = float(iqm(result.at_budgets[THAW])[index])
+        asha = float(iqm(result.at_budgets[REFERENCE])[index])
+        reach = result.reached(THAW)
+        ok = reach >= TARGET_REACH and mine <= TARGET_RATIO * asha + 1e-12
+        met &= ok
+        ratio = mine / asha if asha > 0 else (0.0 if mine == 0 else math.inf)
         lines.append(
-            f"  W={workers}: curve/ASHA compute-to-match {curve['to match (share)'] / asha['to match (share)']:.2f}x "  # noqa: E501
-            f"(target <= 0.7), curve / limit {curve['over the limit']:.2f}x (target <= 1.5), "
-            f"best found {curve['matched']:.0%} vs ASHA {asha['matched']:.0%}"
+            f"{result.pool:22s} {reach:>12.0%} {mine:>17.4f} {asha:>7.4f} {ratio:>6.2f}x"
+            f"  {'met' if ok else 'MISSED'}"
         )
-    return "\n".join(lines)
+    for ranking in ranks:
+        if ranking.budget in RANK_BUDGETS:
+            order = ranking.order()
+            best_real = next(name for name, _ in order if name != "random search 2x")
+            mine = dict(order)[THAW]
+            lines.append(
+                f"average rank at c={budget_label(ranking.budget)}: {THAW} {mine:.2f}; best "
+                f"{order[0][0]} {order[0][1]:.2f}; best method on these machines {best_real}"
+                f" (critical difference {ranking.critical_difference:.2f})"
+            )
+            met &= best_real == THAW
+    return "\n".join(lines), met
 
 
-def lucic_ranking(frame) -> str:
-    from analysis.sections.gan_lucic import lucic_table
+def lucic_ranking(frame: pd.DataFrame) -> str:
+    from gantune.analysis.sections.gan_lucic import lucic_table
 
     if frame["family"].iloc[0] != "gan" or "config.loss" not in frame:
         return ""
@@ -87,53 +119,93 @@ def lucic_ranking(frame) -> str:
     return "\n".join(lines + table.describe_rankings())
 
 
+def markdown(stored: dict) -> str:
+    """docs/efficiency.md's tables, from a stored record (`--json`)."""
+    parts = []
+    for workers, rec in stored["by_workers"].items():
+        budgets = rec["budgets"]
+        for pool, found in rec["pools"].items():
+            parts.append(f"\n**{pool}**, {workers}, {found['replicates']} orders, delta "
+                         f"{found['noise']:.3g}\n")  # fmt: skip
+            parts.append("| method | " + " | ".join(f"c = {b}" for b in budgets)
+                         + " | within delta | to delta (median) |")  # fmt: skip
+            parts.append("| --- " * (len(budgets) + 3) + "|")
+            for name, m in found["methods"].items():
+                cells = [f"{v[0]:.3f} [{v[1]:.3f}, {v[2]:.3f}]" for v in m["regret_iqm"].values()]
+                to_delta = m["median_to_delta"]
+                reached = "not reached" if to_delta is None else f"{to_delta:.3f}"
+                parts.append(f"| {name} | " + " | ".join(cells)
+                             + f" | {m['within_delta']:.0%} | {reached} |")  # fmt: skip
+        parts.append(f"\nAverage ranks across the pools, {workers} (1 = least regret):\n")
+        names = list(next(iter(rec["ranks"].values()))["average"])
+        parts.append("| method | " + " | ".join(f"c = {b}" for b in rec["ranks"]) + " |")
+        parts.append("| --- " * (len(rec["ranks"]) + 1) + "|")
+        order = sorted(names, key=lambda n: rec["ranks"]["1/4"]["average"][n])
+        for name in order:
+            parts.append(f"| {name} | " + " | ".join(
+                f"{r['average'][name]:.2f}" for r in rec["ranks"].values()) + " |")  # fmt: skip
+        parts.append("| critical difference | " + " | ".join(
+            f"{r['critical_difference']:.2f}" for r in rec["ranks"].values()) + " |")  # fmt: skip
+        parts.append("| Friedman p | " + " | ".join(
+            f"{r['p_value']:.1g}" for r in rec["ranks"].values()) + " |")  # fmt: skip
+    return "\n".join(parts)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pools", default="lucic-mini,lucic-long,vae-long")
-    parser.add_argument("--workers", default="1,2,8,32")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pools", help="pool names in bench/data, or .parquet paths")
+    parser.add_argument("--workers", default="1,2,8")
     parser.add_argument("--replicates", type=int, default=50)
+    parser.add_argument("--json", type=Path, help="write the measurements here")
     parser.add_argument("-o", "--output", type=Path, default=Path("search_efficiency.html"))
+    parser.add_argument("--markdown", type=Path, help="print the tables of a stored --json")
     args = parser.parse_args()
-    figures = []
-    for name in args.pools.split(","):
-        path = DATA / f"{name}.parquet"
-        if not path.is_file():
-            print(f"\n{name}: no pool at {path}; skipped")
-            continue
-        frame = read_parquet(path)
-        noise, noise_text = noise_of(name)
-        pool = pool_of(frame, name, noise)
-        print(f"\n=== {describe(pool)}\nevaluation noise (delta): {noise_text}")
-        correlations = rung_correlations(pool.curves, pool.max_t)
-        print(
-            "Spearman of the value at a rung with the final value: "
-            + ", ".join(f"iteration {r}: {rho:.2f}" for r, rho in correlations.items())
-        )
-        results = {}
-        for workers in (int(w) for w in args.workers.split(",")):
-            started = time.perf_counter()
-            recorded = measure(pool, workers, args.replicates, bootstrap=False, seed=1)
-            resampled = measure(pool, workers, args.replicates, bootstrap=True, seed=2)
-            results[workers] = (recorded, resampled)
-            seconds = time.perf_counter() - started
-            kinds = (
-                (recorded, "orders of the pool as recorded"),
-                (resampled, "resampled pools (settings with replacement)"),
-            )
-            for result, what in kinds:
-                print(f"\n{name}, W={workers}, {result.replicates} {what} ({seconds:.0f}s):")
-                print(format_table(summary_table(result)))
-            figures.append(regret_figure(resampled, pool.label))
-        print(f"\n{name}: curve stopping against the targets (orders of the recorded pool):")
-        print(targets_line(pool, results))
-        ranking = lucic_ranking(frame)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return
+    pools = [read_pool(path) for path in pool_paths(args.pools)]
+    frames = {
+        pool.name: pd.read_parquet(path)
+        for pool, path in zip(pools, pool_paths(args.pools), strict=True)
+    }
+    for pool in pools:
+        print(f"\n=== {describe(pool)}")
+        found = correlations_of(pool.curves, pool.max_t)
+        print("Spearman of a rung's value with the final value: "
+              + ", ".join(f"iteration {r}: {rho:.2f}" for r, rho in found.items()))  # fmt: skip
+        ranking = lucic_ranking(frames[pool.name])
         if ranking:
-            print(f"\n{name}: the Lucic et al. ranking at this budget:\n{ranking}")
+            print(f"the Lucic et al. ranking at this budget:\n{ranking}")
+    stored, figures, all_met = {"by_workers": {}}, [], True
+    for workers in (int(w) for w in args.workers.split(",")):
+        results = []
+        for pool in pools:
+            started = time.perf_counter()
+            result = measure(pool, workers, args.replicates, seed=1)
+            results.append(result)
+            print(f"\n{pool.name}, W={workers}, {args.replicates} orders "
+                  f"({time.perf_counter() - started:.0f} s): IQM normalised regret "
+                  "[95% interval] at compute c (share of random search's budget)")  # fmt: skip
+            print(format_summary(summary(result)))
+            figures.append(regret_figure(result))
+        ranked = [m for m in results[0].methods if METHODS.get(m).ranked]
+        ranks = rankings(results, ranked)
+        print(f"\nW={workers}: average ranks across {len(pools)} pools (oracle not ranked)")
+        print(format_ranks(ranks))
+        text, met = targets(results, ranks)
+        all_met &= met
+        print(f"\nW={workers}: {THAW} against its targets ({TARGETS}):\n{text}")
+        stored["by_workers"][f"W={workers}"] = record(results, ranks)
+    print(f"\n{THAW}: {'every target met' if all_met else 'not every target met'}; "
+          f"the oracle ({ORACLE}) bounds the fixed-order methods only")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(stored, indent=1) + "\n")
+        print(f"record: {args.json}")
     html = "".join(
         f.to_html(full_html=False, include_plotlyjs=i == 0) for i, f in enumerate(figures)
     )
     args.output.write_text(f"<!DOCTYPE html><html><body>{html}</body></html>")
-    print(f"\nfigures: {args.output}")
+    print(f"figures: {args.output}")
 
 
 if __name__ == "__main__":

@@ -15,25 +15,25 @@ import traceback
 # Command modules, each exposing `register(subparsers)`; imported lazily so that
 # `gantune data ...` does not pay for importing Ray.
 COMMANDS = {
-    "data": "search.commands.data",
-    "metrics": "search.commands.metrics",
-    "train": "search.commands.train",
-    "generate": "search.commands.generate",
-    "families": "search.commands.families",
-    "search": "search.commands.search",
-    "dashboard": "search.commands.dashboard",
-    "report": "search.commands.report",
+    "data": "gantune.search.commands.data",
+    "metrics": "gantune.search.commands.metrics",
+    "train": "gantune.search.commands.train",
+    "generate": "gantune.search.commands.generate",
+    "families": "gantune.search.commands.families",
+    "search": "gantune.search.commands.search",
+    "dashboard": "gantune.search.commands.dashboard",
+    "report": "gantune.search.commands.report",
 }
 
 
 def contributed_commands() -> list[str]:
     """Every `trainables/<package>/commands.py`: a family's own verbs, or those its kind
     shares (translation)."""
-    import trainables
+    from gantune import trainables
 
     found = []
     for package in pkgutil.iter_modules(trainables.__path__):
-        name = f"trainables.{package.name}.commands"
+        name = f"gantune.trainables.{package.name}.commands"
         if package.ispkg and importlib.util.find_spec(name):
             found.append(name)
     return found

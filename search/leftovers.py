@@ -12,7 +12,7 @@ import signal
 import time
 from pathlib import Path
 
-from trainables.experiment.files import PROCESSES_FILE
+from gantune.trainables.experiment.files import PROCESSES_FILE
 
 
 def start_time(pid: int) -> int | None:
@@ -52,7 +52,7 @@ def descendants(roots: set[int]) -> set[int]:
 
 def local_ray_processes() -> dict[str, int]:
     """The processes of the Ray this driver started, by role: {raylet: pid, ...}."""
-    from trainables.ray_internals import local_node
+    from gantune.trainables.ray_internals import local_node
 
     node = local_node()
     if node is None or not node.head:

@@ -26,9 +26,9 @@ import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution
 from optuna.trial import FrozenTrial, TrialState
 
-from trainables.experiment.files import result_rows, scheduler_stops, snapshot_trials
-from trainables.experiment.outcome import Outcome, outcome
-from trainables.experiment.store import open_storage
+from gantune.trainables.experiment.files import result_rows, scheduler_stops, snapshot_trials
+from gantune.trainables.experiment.outcome import Outcome, outcome
+from gantune.trainables.experiment.store import open_storage
 
 TUNE_ID = "tune_trial_id"
 TUNE_STATE = "tune_state"  # what the stored row was written from, to notice changes

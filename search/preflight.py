@@ -5,11 +5,11 @@ at once). One sample config per stratum, since strata may differ in what they ne
 
 from __future__ import annotations
 
-from search.spec import ExperimentSpec
-from trainables.trial import resolve
+from gantune.search.plan import Plan
+from gantune.trainables.trial import resolve
 
 
-def check(spec: ExperimentSpec) -> None:
-    for config in spec.plan.samples:
+def check(plan: Plan) -> None:
+    for config in plan.samples:
         resolved = resolve(config)
         resolved.family.prepare(resolved.model)

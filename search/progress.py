@@ -10,9 +10,9 @@ from typing import Any
 
 from ray import tune
 
-from search.scheduler import StopRecord
-from trainables.experiment.outcome import outcome
-from trainables.resume_point import REPLAYED
+from gantune.search.schedulers.asha import StopRecord
+from gantune.trainables.experiment.outcome import outcome
+from gantune.trainables.resume_point import REPLAYED
 
 TABLE_UP_TO = 40  # studies this small get the whole table whenever a trial ends
 

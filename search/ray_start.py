@@ -9,8 +9,8 @@ import os
 
 import ray
 
-from search.spec import ExperimentSpec
-from trainables.ray_internals import autoscaling
+from gantune.search.spec import ResourcesSpec
+from gantune.trainables.ray_internals import autoscaling
 
 
 def gantune_env() -> dict[str, str]:
@@ -32,9 +32,9 @@ def init_ray(address: str | None) -> None:
         )
 
 
-def check_resources(spec: ExperimentSpec, per_node: list[dict[str, float]], where: str) -> None:
+def check_resources(resources: ResourcesSpec, per_node: list[dict[str, float]], where: str) -> None:
     """A trial must fit on one node, or Tune would wait for ever."""
-    for name, asked in (("CPU", spec.resources.cpu), ("GPU", spec.resources.gpu)):
+    for name, asked in (("CPU", resources.cpu), ("GPU", resources.gpu)):
         largest = max((resources.get(name, 0.0) for resources in per_node), default=0.0)
         if asked > 0 and largest + 1e-9 < asked:
             have = f"{largest:g}" if largest else "no"
@@ -51,15 +51,15 @@ def local_resources() -> dict[str, float]:
     return {"CPU": float(os.cpu_count() or 1), "GPU": float(torch.cuda.device_count())}
 
 
-def start(spec: ExperimentSpec, address: str | None) -> None:
-    """Ray up, and the spec's resources checked against it, before anything is written
+def start(resources: ResourcesSpec, address: str | None) -> None:
+    """Ray up, and a trial's resources checked against it, before anything is written
     (for a local Ray, before it starts)."""
     if address is None and not ray.is_initialized():
-        check_resources(spec, [local_resources()], "this machine")
+        check_resources(resources, [local_resources()], "this machine")
     init_ray(address)
     alive = [node.get("Resources", {}) for node in ray.nodes() if node.get("Alive")]
     try:
-        check_resources(spec, alive, "the largest node of the Ray cluster")
+        check_resources(resources, alive, "the largest node of the Ray cluster")
     except ValueError as error:
         if not autoscaling():
             raise

@@ -17,8 +17,8 @@ from typing import Any
 
 from ray import tune
 
-from trainables.experiment.files import RESULTS_LOG, append_line, result_rows
-from trainables.resume_point import REPLAYED
+from gantune.trainables.experiment.files import RESULTS_LOG, append_line, result_rows
+from gantune.trainables.resume_point import REPLAYED
 
 
 class ResultLog(tune.Callback):

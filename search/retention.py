@@ -18,7 +18,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainables.experiment.files import SnapshotTrial, slim_state, snapshot_trials
+from gantune.trainables.experiment.files import SnapshotTrial, slim_state, snapshot_trials
 
 
 def directory_size(path: Path) -> int:

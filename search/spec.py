@@ -1,13 +1,13 @@
 """The experiment spec: a named study (YAML) plus command-line overrides, frozen and
 validated before Ray starts. Unknown keys and impossible values are errors that name the
 key and the valid choices. The spec names a family and asks it for everything else
-(presets, the stratify key, the metric); it names no family's parameters."""
+(presets, the stratified parameter, the metric); it names no family's parameters. What it
+resolves to is the plan (`search.plan`), which is all the driver reads after it."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,33 +15,18 @@ from typing import Any
 
 import yaml
 
-from search.plan import Plan, plan_of
-from search.storage import results_root
-from spaces.family import FAMILY_SPACES, FamilySpace
-from spaces.params import Float
-from spaces.presets import Preset
-from trainables.config import ConfigError, from_dict
-from trainables.experiment.files import SPEC_DIGEST_FILE, SPEC_FILE
-from trainables.families import import_plugins, load_families
-from trainables.trial import resolve
+from gantune.search.samplers import SAMPLERS
+from gantune.search.schedulers.kinds import SCHEDULERS, SchedulerSpec
+from gantune.search.values import read_yaml_file
+from gantune.spaces.family import FAMILY_SPACES, FamilySpace
+from gantune.trainables.config import ConfigError, from_dict
+from gantune.trainables.experiment.files import SPEC_DIGEST_FILE, SPEC_FILE
+from gantune.trainables.families import import_plugins, load_families
 
 STUDIES_DIR = Path(__file__).with_name("studies")
-SCHEDULER_KINDS = ("asha", "curve", "fifo", "pbt")
-SAMPLER_KINDS = ("tpe", "random", "cmaes")
 # Keys of specs written before the family seam, and what they became.
 RENAMED_KEYS = {"losses": "strata", "stratify_losses": "stratify"}
 DROPPED_KEYS = ("space",)
-
-
-@dataclass(frozen=True)
-class SchedulerSpec:
-    kind: str = "asha"
-    max_t: int = 4  # iterations a trial may run (ASHA's max_t; every trial's max_iterations)
-    grace_period: int = 1
-    reduction_factor: int = 2
-    perturbation_interval: int = 2  # pbt only
-    confidence: float = 0.9  # curve only: how sure a stop must be (search.curve_scheduler)
-    margin: float = 0.0  # curve only: the metric's evaluation noise (a near tie goes on)
 
 
 @dataclass(frozen=True)
@@ -103,29 +88,6 @@ class ExperimentSpec:
                 object.__setattr__(self, key, value)
         validate(self)
 
-    # -- derived, once: the spec is frozen, so its plan is computed the first time -----
-    @functools.cached_property
-    def plan(self) -> Plan:
-        """What the spec resolves to (`search.plan`), computed the first time."""
-        return plan_of(self)
-
-    def describe(self) -> FamilySpace:
-        return self.plan.family
-
-    def preset_object(self) -> Preset:
-        """The preset with the spec's ranges, limited to its strata."""
-        return self.plan.preset
-
-    def strata_values(self) -> tuple[Any, ...]:
-        return self.plan.preset.choices(self.stratify_by)
-
-    def trial_constants(self) -> dict[str, Any]:
-        """Config values every trial gets besides what the space draws."""
-        return dict(self.plan.constants)
-
-    def storage_root(self) -> Path:
-        return Path(self.storage_path).expanduser() if self.storage_path else results_root()
-
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -146,21 +108,14 @@ def check(condition: bool, message: str) -> None:
 
 
 def validate(spec: ExperimentSpec) -> None:
+    """What the spec says on its own; what needs the family's space is checked when the
+    plan is made (`search.plan.plan_of`)."""
     check(spec.mode in ("min", "max"), f"mode must be min or max, not {spec.mode!r}")
-    try:
-        spec.describe().preset(spec.preset).with_ranges(spec.ranges).check()
-        preset = spec.preset_object()
-        preset.check()
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
     sched = spec.scheduler
-    check(
-        sched.kind in SCHEDULER_KINDS,
-        f"unknown scheduler {sched.kind!r}; valid choices: {', '.join(SCHEDULER_KINDS)}",
-    )
+    SCHEDULERS.get(sched.kind)
     check(sched.max_t >= 1, f"scheduler.max_t must be at least 1, not {sched.max_t}")
     check(
-        1 <= sched.grace_period <= sched.max_t,
+        0 <= sched.grace_period <= sched.max_t,
         f"scheduler.grace_period must be in [1, max_t={sched.max_t}], not {sched.grace_period}",
     )
     check(
@@ -172,10 +127,8 @@ def validate(spec: ExperimentSpec) -> None:
         f"scheduler.confidence must be in [0.5, 1), not {sched.confidence}",
     )
     check(sched.margin >= 0, f"scheduler.margin must be at least 0, not {sched.margin}")
-    check(
-        spec.sampler.kind in SAMPLER_KINDS,
-        f"unknown sampler {spec.sampler.kind!r}; valid choices: {', '.join(SAMPLER_KINDS)}",
-    )
+    check(0 <= sched.drop <= 1, f"scheduler.drop must be in [0, 1], not {sched.drop}")
+    SAMPLERS.get(spec.sampler.kind)
     check(spec.num_samples >= 1, f"num_samples must be at least 1, not {spec.num_samples}")
     check(
         spec.max_concurrent_trials >= 1,
@@ -187,24 +140,7 @@ def validate(spec: ExperimentSpec) -> None:
         f"resources.gpu = {spec.resources.gpu}: a trial uses at most one GPU "
         "(use a fraction such as 0.25 to share one)",
     )
-    if sched.kind == "pbt":
-        mutable = spec.describe().pbt_mutable
-        check(
-            any(isinstance(preset.params.get(name), Float) for name in mutable),
-            f"scheduler pbt mutates {', '.join(mutable) or 'nothing'}: the preset must give "
-            "one of them a range",
-        )
     check(spec.max_failures >= 0, f"max_failures must be at least 0, not {spec.max_failures}")
-    configs = spec.plan.samples
-    for config in configs:
-        resolve(config)  # the family's own validation: unknown keys, bad values, strata
-    drawn = set().union(*configs)
-    unused = sorted(set(spec.ranges) - drawn)
-    check(
-        not unused,
-        f"ranges name {', '.join(unused)}, which the {spec.family} space never draws with "
-        f"this preset; it draws: {', '.join(sorted(drawn - set(spec.trial_constants())))}",
-    )
 
 
 def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
@@ -252,12 +188,13 @@ def study_names() -> list[str]:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    """A spec file: a mapping, its values read as the command line reads them."""
     if not path.is_file():
         raise ConfigError(f"no spec file at {path}")
     try:
-        loaded = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path} is not valid YAML: {error}") from None
+        loaded = read_yaml_file(path)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     if not isinstance(loaded, dict):
         raise ConfigError(f"{path} must hold a mapping of spec keys")
     return loaded
@@ -287,11 +224,12 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write_spec(spec: ExperimentSpec, directory: Path) -> Path:
-    """The spec, and its digest: a resume checks that the spec is the one it started with."""
+def write_spec(record: dict[str, Any], directory: Path) -> Path:
+    """The spec (as a mapping), and its digest: a resume checks that the spec is the one it
+    started with."""
     path = directory / SPEC_FILE
     directory.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(spec.to_dict(), sort_keys=False)
+    text = yaml.safe_dump(record, sort_keys=False)
     path.write_text(text)
     (directory / SPEC_DIGEST_FILE).write_text(digest(text) + "\n")
     return path

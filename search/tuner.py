@@ -1,10 +1,10 @@
-"""Building, running and resuming an experiment's Tuner.
+"""Building, running and resuming an experiment's Tuner, from the plan.
 
 OptunaSearch (in memory, seeded) proposes from the family's define-by-run space, the
 scheduler (ASHA by default) stops weak trials and records why, FailureConfig retries
 failed trials from their last checkpoint, and a SnapshotFollower keeps the study store
-and prunes checkpoints. Nothing here names a family's parameters: it asks the spec's
-family descriptor.
+and prunes checkpoints. Nothing here names a family's parameters, and nothing reads the
+spec: the plan (`search.plan`) says what to run.
 """
 
 from __future__ import annotations
@@ -15,56 +15,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import optuna
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from ray import tune
 from ray.tune.search.optuna import OptunaSearch
 
-from search.follow import Action, SnapshotFollower
-from search.optuna_store import StoreMirror
-from search.progress import ProgressPrinter
-from search.results_log import ResultLog
-from search.retention import CheckpointPruner
-from search.scheduler import StopRecord
-from search.scheduler_kinds import SCHEDULERS, tune_domain
-from search.spec import ExperimentSpec, write_spec
-from search.storage import timestamped
-from spaces.family import Space
-from spaces.presets import Preset
-from trainables.experiment.files import default_store
-from trainables.families import FAMILIES, import_plugins
-from trainables.ray_internals import count_node_loss_as_preemption
-from trainables.trial import trainable
-
-SAMPLERS: dict[str, Callable[[int], optuna.samplers.BaseSampler]] = {
-    "tpe": lambda seed: optuna.samplers.TPESampler(seed=seed),
-    "random": lambda seed: optuna.samplers.RandomSampler(seed=seed),
-    "cmaes": lambda seed: optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False),
-}
+from gantune.search.follow import Action, SnapshotFollower
+from gantune.search.optuna_store import StoreMirror
+from gantune.search.plan import Plan, Strata
+from gantune.search.progress import ProgressPrinter
+from gantune.search.results_log import ResultLog
+from gantune.search.retention import CheckpointPruner
+from gantune.search.samplers import SAMPLERS
+from gantune.search.schedulers.kinds import tune_domain
+from gantune.search.schedulers.records import StopRecord
+from gantune.search.spec import write_spec
+from gantune.search.storage import timestamped
+from gantune.spaces.family import Space
+from gantune.spaces.presets import Preset
+from gantune.trainables.experiment.files import default_store
+from gantune.trainables.families import FAMILIES, import_plugins
+from gantune.trainables.ray_internals import count_node_loss_as_preemption
+from gantune.trainables.trial import trainable
 
 
-def pbt_param_space(spec: ExperimentSpec) -> dict[str, Any]:
+def pbt_param_space(plan: Plan) -> dict[str, Any]:
     """Every param of the preset, drawn by Tune (a config ignores what it does not use)."""
-    preset = spec.preset_object()
-    space = {name: tune_domain(param) for name, param in preset.params.items()}
-    return space | dict(preset.constants) | spec.trial_constants()
-
-
-@dataclass(frozen=True)
-class Strata:
-    """The stratify key and its values, taking turns by trial number; none: not stratified."""
-
-    key: str
-    values: tuple[Any, ...]
-
-    @classmethod
-    def of(cls, spec: ExperimentSpec) -> Strata:
-        return cls(spec.stratify_by, spec.strata_values() if spec.stratify else ())
-
-    def preset_for(self, preset: Preset, number: int) -> Preset:
-        if not self.values:
-            return preset
-        return preset.fixing(self.key, self.values[number % len(self.values)])
+    space = {name: tune_domain(param) for name, param in plan.preset.params.items()}
+    return space | dict(plan.preset.constants) | plan.constants
 
 
 def draw_config(trial: Any, space: Space, preset: Preset, constants: dict, strata: Strata) -> dict:
@@ -98,8 +75,8 @@ def replay_distributions(
     """The distributions a config's values were drawn from (for the study store)."""
     recorder = RecordingTrial(config)
     if strata.values:
-        space(recorder, preset.fixing(strata.key, config.get(strata.key)))
-        return recorder.distributions | {strata.key: CategoricalDistribution(list(strata.values))}
+        space(recorder, preset.fixing(strata.by, config.get(strata.by)))
+        return recorder.distributions | {strata.by: CategoricalDistribution(list(strata.values))}
     space(recorder, preset)
     return recorder.distributions
 
@@ -110,9 +87,9 @@ def points_to_evaluate(preset: Preset, strata: Strata) -> list[dict[str, Any]] |
         return None
     if not strata.values:
         return [dict(point) for point in preset.points]
-    by_value = {point.get(strata.key): point for point in preset.points}
+    by_value = {point.get(strata.by): point for point in preset.points}
     points = [
-        {k: v for k, v in by_value.get(value, {}).items() if k != strata.key}
+        {k: v for k, v in by_value.get(value, {}).items() if k != strata.by}
         for value in strata.values
     ]
     while points and not points[-1]:
@@ -124,7 +101,7 @@ def trial_dirname(trial: Any) -> str:
     return f"trial_{trial.trial_id}"
 
 
-def trial_function(cpu: float, gpu: float, plugins: list[str]) -> Callable[[dict], None]:
+def trial_function(cpu: float, gpu: float, plugins: tuple[str, ...]) -> Callable[[dict], None]:
     """A fresh function per experiment: `tune.with_resources` sets its request on the
     function object, so sharing one would leak one experiment's resources into another.
     It imports the spec's plugin modules in the worker before the trial resolves."""
@@ -138,12 +115,12 @@ def trial_function(cpu: float, gpu: float, plugins: list[str]) -> Callable[[dict
 
 @dataclass
 class Experiment:
-    spec: ExperimentSpec
+    plan: Plan
     directory: Path
 
     @property
     def store(self) -> str:
-        return self.spec.study_store or default_store(self.directory)
+        return self.plan.study_store or default_store(self.directory)
 
     @functools.cached_property
     def stops(self) -> StopRecord:
@@ -151,38 +128,35 @@ class Experiment:
 
 
 def store_mirror(experiment: Experiment) -> StoreMirror:
-    spec = experiment.spec
+    plan = experiment.plan
     replay = functools.partial(
-        replay_distributions,
-        space=spec.describe().space,
-        preset=spec.preset_object(),
-        strata=Strata.of(spec),
+        replay_distributions, space=plan.family.space, preset=plan.preset, strata=plan.strata
     )
     return StoreMirror(
-        experiment.store, spec.name, experiment.directory, spec.metric, spec.mode, replay
+        experiment.store, plan.name, experiment.directory, plan.metric, plan.mode, replay
     )
 
 
 def snapshot_actions(experiment: Experiment) -> list[Action]:
-    """What follows Tune's snapshots: the study store, and checkpoint pruning (not for PBT,
-    which restores other trials' older checkpoints, so all are kept)."""
+    """What follows Tune's snapshots: the study store, and checkpoint pruning (not for a
+    scheduler that restores other trials' older checkpoints, PBT: all are kept)."""
+    plan = experiment.plan
     actions: list[Action] = [store_mirror(experiment).sync]
-    if experiment.spec.scheduler.kind != "pbt":
-        family = FAMILIES.get(experiment.spec.family)
+    if not plan.kind.restores_others:
         pruner = CheckpointPruner(
             experiment.directory,
-            metric=experiment.spec.metric,
-            mode=experiment.spec.mode,
-            inference_state=family.inference_state,
+            metric=plan.metric,
+            mode=plan.mode,
+            inference_state=FAMILIES.get(plan.family.name).inference_state,
         )
         actions.append(pruner.prune)
     return actions
 
 
 def callbacks(experiment: Experiment) -> list[tune.Callback]:
-    spec = experiment.spec
+    plan = experiment.plan
     progress = ProgressPrinter(
-        spec.metric, spec.mode, spec.scheduler.max_t, spec.describe().shown, experiment.stops
+        plan.metric, plan.mode, plan.scheduler.max_t, plan.family.shown, experiment.stops
     )
     return [ResultLog(), SnapshotFollower(snapshot_actions(experiment)), progress]
 
@@ -192,68 +166,69 @@ def run_config(experiment: Experiment) -> tune.RunConfig:
         name=experiment.directory.name,
         storage_path=str(experiment.directory.parent),
         callbacks=callbacks(experiment),
-        failure_config=tune.FailureConfig(max_failures=experiment.spec.max_failures),
+        failure_config=tune.FailureConfig(max_failures=experiment.plan.max_failures),
         # Tune keeps every checkpoint; CheckpointPruner prunes them safely.
         checkpoint_config=tune.CheckpointConfig(num_to_keep=None),
         verbose=0,  # ProgressPrinter reports instead
     )
 
 
-def build_tuner(experiment: Experiment) -> tune.Tuner:
-    spec = experiment.spec
-    preset, strata = spec.preset_object(), Strata.of(spec)
+def searcher(plan: Plan) -> OptunaSearch | None:
+    """OptunaSearch over the family's space, strata taking turns; none where the
+    scheduler samples itself (PBT)."""
+    if plan.kind.samples_itself:
+        return None
     space = functools.partial(
         draw_config,
-        space=spec.describe().space,
-        preset=preset,
-        constants=spec.trial_constants(),
-        strata=strata,
+        space=plan.family.space,
+        preset=plan.preset,
+        constants=plan.constants,
+        strata=plan.strata,
     )
-    pbt_run = spec.scheduler.kind == "pbt"  # PBT samples itself: no search algorithm
-    searcher = (
-        None
-        if pbt_run
-        else OptunaSearch(
-            space=space,
-            metric=spec.metric,  # a define-by-run space ignores TuneConfig's metric and mode
-            mode=spec.mode,
-            sampler=SAMPLERS[spec.sampler.kind](spec.sampler.seed),
-            points_to_evaluate=points_to_evaluate(preset, strata),
-        )
+    return OptunaSearch(
+        space=space,
+        metric=plan.metric,  # a define-by-run space ignores TuneConfig's metric and mode
+        mode=plan.mode,
+        sampler=SAMPLERS.get(plan.sampler.kind)(plan.sampler.seed),
+        points_to_evaluate=points_to_evaluate(plan.preset, plan.strata),
     )
+
+
+def build_tuner(experiment: Experiment) -> tune.Tuner:
+    plan = experiment.plan
+    # A scheduler that caps running trials itself gets no cap from Tune, which would
+    # count its paused trials as running.
+    concurrent = None if plan.kind.limits_running else plan.max_concurrent_trials
     return tune.Tuner(
-        trial_function(spec.resources.cpu, spec.resources.gpu, spec.plugins),
-        param_space=pbt_param_space(spec) if pbt_run else None,
+        trial_function(plan.resources.cpu, plan.resources.gpu, plan.plugins),
+        param_space=pbt_param_space(plan) if plan.kind.samples_itself else None,
         tune_config=tune.TuneConfig(
-            metric=spec.metric,
-            mode=spec.mode,
-            search_alg=searcher,
-            scheduler=SCHEDULERS[spec.scheduler.kind](spec, experiment.stops),
-            num_samples=spec.num_samples,
-            max_concurrent_trials=spec.max_concurrent_trials,
+            metric=plan.metric,
+            mode=plan.mode,
+            search_alg=searcher(plan),
+            scheduler=plan.kind.build(plan.scheduler, experiment.stops, plan.scheduler_study()),
+            num_samples=plan.num_samples,
+            max_concurrent_trials=concurrent,
             trial_dirname_creator=trial_dirname,
-            reuse_actors=spec.reuse_actors,
+            reuse_actors=plan.reuse_actors,
         ),
         run_config=run_config(experiment),
     )
 
 
-def new_experiment(spec: ExperimentSpec) -> Experiment:
-    directory = spec.storage_root() / timestamped(spec.name)
-    write_spec(spec, directory)
-    return Experiment(spec, directory)
+def new_experiment(plan: Plan) -> Experiment:
+    directory = plan.storage_root / timestamped(plan.name)
+    write_spec(plan.spec_record, directory)
+    return Experiment(plan, directory)
 
 
 def run(experiment: Experiment, resume: bool = False) -> tune.ResultGrid:
     count_node_loss_as_preemption()  # a lost spot worker does not use up max_failures
+    plan = experiment.plan
     if resume:
         tuner = tune.Tuner.restore(
             str(experiment.directory),
-            trainable=trial_function(
-                experiment.spec.resources.cpu,
-                experiment.spec.resources.gpu,
-                experiment.spec.plugins,
-            ),
+            trainable=trial_function(plan.resources.cpu, plan.resources.gpu, plan.plugins),
             resume_unfinished=True,
             resume_errored=True,
             param_space=None,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from spaces.family import FAMILY_SPACES, FamilySpace, get_family
-from spaces.presets import Preset
+from gantune.spaces.family import FAMILY_SPACES, FamilySpace, get_family
+from gantune.spaces.presets import Preset
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")

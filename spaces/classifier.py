@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaces.family import FamilySpace, register
-from spaces.params import Choice, Float, Suggests
-from spaces.presets import Preset
+from gantune.spaces.family import FamilySpace, register
+from gantune.spaces.params import Choice, Float, Suggests
+from gantune.spaces.presets import Preset
 
 PARAMS = ("net", "lr", "batch_size", "weight_decay", "shift")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaces.family import FamilySpace, register
-from spaces.params import Choice, Fixed, Float, Param, Suggests
-from spaces.presets import Preset
+from gantune.spaces.family import FamilySpace, register
+from gantune.spaces.params import Choice, Fixed, Float, Param, Suggests
+from gantune.spaces.presets import Preset
 
 SHARED = ("loss", "lr", "beta1", "depth", "ngf", "d_patch")
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaces.family import FamilySpace, register
-from spaces.params import Choice, Float, Param, Suggests
-from spaces.presets import Preset
+from gantune.spaces.family import FamilySpace, register
+from gantune.spaces.params import Choice, Float, Param, Suggests
+from gantune.spaces.presets import Preset
 
 PARAMS = (
     "lambda_cycle", "lambda_identity", "lr", "beta1", "pool_size", "discriminator",

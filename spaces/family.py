@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spaces.params import Suggests
-from spaces.presets import Preset
-from spaces.registry import Registry
+from gantune.spaces.params import Suggests
+from gantune.spaces.presets import Preset
+from gantune.spaces.registry import Registry
 
 Space = Callable[[Suggests, Preset], dict[str, Any]]
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from spaces.family import FamilySpace, register
-from spaces.params import Choice, Fixed, Float, Param, Suggests
-from spaces.presets import Preset
+from gantune.spaces.family import FamilySpace, register
+from gantune.spaces.params import Choice, Fixed, Float, Param, Suggests
+from gantune.spaces.presets import Preset
 
 SHARED = ("lr_d", "lr_g", "beta1", "beta2", "n_disc", "d_batch_norm")
 PER_LOSS: dict[str, tuple[str, ...]] = {

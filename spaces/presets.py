@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from spaces.params import Choice, Fixed, Param, Suggests, parse
+from gantune.spaces.params import Choice, Fixed, Param, Suggests, parse
 
 
 @dataclass(frozen=True)

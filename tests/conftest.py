@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from search.cli import main
-from trainables.data.fashion_mnist import cached_file
+from gantune.search.cli import main
+from gantune.trainables.data.fashion_mnist import cached_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 # A family that exists only in the tests: the family contract tests run it like the others.
-os.environ.setdefault("GANTUNE_PLUGINS", "tests.search.toy_family")
+os.environ.setdefault("GANTUNE_PLUGINS", "tests.support.toy_family")
 if "GANTUNE_FASHION_MNIST" not in os.environ:
     for found in (SHARED_DATA / "fashion_mnist.npz", cached_file()):
         if found.is_file():  # read as an explicit file: the tests never write there

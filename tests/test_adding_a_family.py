@@ -15,9 +15,9 @@ from tests.conftest import ROOT
 
 FILES = {
     "spaces/echo.py": """
-        from spaces.family import FamilySpace, register
-        from spaces.params import Choice, Float
-        from spaces.presets import Preset
+        from gantune.spaces.family import FamilySpace, register
+        from gantune.spaces.params import Choice, Float
+        from gantune.spaces.presets import Preset
 
 
         RANGES = {"shape": Choice(("a", "b")), "rate": Float(0.1, 0.9)}
@@ -44,7 +44,7 @@ FILES = {
     "trainables/echo/config.py": """
         from dataclasses import dataclass
 
-        from trainables.config import check_range
+        from gantune.trainables.config import check_range
 
 
         @dataclass(frozen=True)
@@ -91,9 +91,9 @@ FILES = {
                 self.distance, self.images_seen = state["distance"], state["seen"]
     """,
     "trainables/echo/family.py": """
-        from trainables.echo.config import EchoConfig
-        from trainables.echo.trainer import EchoTrainer
-        from trainables.families import FAMILIES, Family
+        from gantune.trainables.echo.config import EchoConfig
+        from gantune.trainables.echo.trainer import EchoTrainer
+        from gantune.trainables.families import FAMILIES, Family
 
         FAMILIES.register("echo", Family(EchoConfig, EchoTrainer))
     """,
@@ -104,7 +104,7 @@ FILES = {
             parser.set_defaults(run=lambda args: print(f"echo says hello to {args.name}"))
     """,
     "analysis/sections/echo.py": """
-        from analysis.sections import FAMILY_REPORTS, FamilyReport, Section
+        from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, Section
 
         FAMILY_REPORTS.register(
             "echo",
@@ -128,7 +128,7 @@ eval_samples: 10
 
 def gantune(copy, *args):
     done = subprocess.run(
-        [sys.executable, "-m", "search.cli", *args],
+        [sys.executable, "-m", "gantune.search.cli", *args],
         cwd=copy,
         env={
             "PYTHONPATH": str(copy),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 Term = Callable[[torch.Tensor], torch.Tensor]
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from spaces.registry import Registry
-from trainables.contract import TrainerFactory
+from gantune.spaces.registry import Registry
+from gantune.trainables.contract import TrainerFactory
 
 PLUGINS_VARIABLE = "GANTUNE_PLUGINS"
 
@@ -64,10 +64,12 @@ def import_plugins(modules: Iterable[str]) -> None:
 @functools.cache
 def load_families() -> None:
     """Register the built-in families (every `trainables/<name>/family.py`) and plugins."""
-    import spaces  # noqa: F401  (the descriptors: metric, mode)
-    import trainables
+    from gantune import (
+        spaces,  # noqa: F401  (the descriptors: metric, mode)
+        trainables,
+    )
 
     for found in pkgutil.iter_modules(trainables.__path__):
-        if found.ispkg and importlib.util.find_spec(f"trainables.{found.name}.family"):
-            importlib.import_module(f"trainables.{found.name}.family")
+        if found.ispkg and importlib.util.find_spec(f"gantune.trainables.{found.name}.family"):
+            importlib.import_module(f"gantune.trainables.{found.name}.family")
     import_plugins(plugin_modules())

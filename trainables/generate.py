@@ -15,8 +15,8 @@ from typing import Any
 
 import torch
 
-from trainables.experiment.files import STATE_FILE, read_state
-from trainables.trial import ResolvedConfig, resolve
+from gantune.trainables.experiment.files import STATE_FILE, read_state
+from gantune.trainables.trial import ResolvedConfig, resolve
 
 
 @dataclass(frozen=True)

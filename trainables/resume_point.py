@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainables.experiment.files import LINEAGE_FILE, RESULT_FILE, read_state
+from gantune.trainables.experiment.files import LINEAGE_FILE, RESULT_FILE, read_state
 
 REPLAYED = "replayed_from_checkpoint"
 # On the first report after a trial took up another trial's checkpoint (PBT's exploit):

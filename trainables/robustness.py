@@ -13,9 +13,9 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from spaces.registry import Registry
-from trainables.classifier import to_inputs
-from trainables.nets.classifier import Classifier
+from gantune.spaces.registry import Registry
+from gantune.trainables.classifier import to_inputs
+from gantune.trainables.nets.classifier import Classifier
 
 FGSM_VARIANTS: Registry[Callable[[torch.Tensor], torch.Tensor]] = Registry("FGSM variant")
 FGSM_VARIANTS.register("plain", lambda inputs: torch.ones_like(inputs))

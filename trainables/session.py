@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 import torch
 
-from trainables.data.cache import atomic_write
-from trainables.experiment.files import (
+from gantune.trainables.data.cache import atomic_write
+from gantune.trainables.experiment.files import (
     LINEAGE_FILE,
     RESULT_FILE,
     RESULTS_LOG,
@@ -23,7 +23,7 @@ from trainables.experiment.files import (
     read_state,
     write_state,
 )
-from trainables.resume_point import (
+from gantune.trainables.resume_point import (
     CONTINUES,
     REPLAYED,
     own_checkpoints,
@@ -66,7 +66,7 @@ class TuneSession:
     def restore(self) -> dict[str, Any] | None:
         from ray import tune
 
-        from trainables.ray_internals import trial_storage
+        from gantune.trainables.ray_internals import trial_storage
 
         storage = trial_storage()
         filesystem, folder = storage.storage_filesystem, storage.trial_fs_path

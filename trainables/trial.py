@@ -20,14 +20,14 @@ from typing import Any
 
 import torch
 
-from spaces.family import FamilySpace, get_family
-from trainables.config import ConfigError, check_choice, check_range, field_names, from_dict
-from trainables.contract import PRECISIONS, Trainer, TrialContext, apply_config
-from trainables.device import pick_device, set_threads
-from trainables.experiment.files import SLIM, grid_path, write_config
-from trainables.families import FAMILIES, Family, load_families
-from trainables.images import grid, save_png
-from trainables.session import LocalSession, Session, TrialPaused, TuneSession
+from gantune.spaces.family import FamilySpace, get_family
+from gantune.trainables.config import ConfigError, check_choice, check_range, field_names, from_dict
+from gantune.trainables.contract import PRECISIONS, Trainer, TrialContext, apply_config
+from gantune.trainables.device import pick_device, set_threads
+from gantune.trainables.experiment.files import SLIM, grid_path, write_config
+from gantune.trainables.families import FAMILIES, Family, load_families
+from gantune.trainables.images import grid, save_png
+from gantune.trainables.session import LocalSession, Session, TrialPaused, TuneSession
 
 STATE_FORMAT = 2
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from trainables import data
+from gantune.trainables import data
 
 
 @dataclass(frozen=True)

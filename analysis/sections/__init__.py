@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 
 @dataclass
@@ -60,7 +60,7 @@ FAMILY_REPORTS: Registry[FamilyReport] = Registry("family report")
 
 @functools.cache
 def load_family_reports() -> None:
-    import analysis.sections as package
+    import gantune.analysis.sections as package
 
     for found in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"analysis.sections.{found.name}")

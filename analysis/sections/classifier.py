@@ -3,8 +3,8 @@ accuracies (the FID feature nets and FGSM robustness are in the README's tables)
 
 from __future__ import annotations
 
-from analysis.published import ReportedResult, reported_html
-from analysis.sections import FAMILY_REPORTS, FamilyReport
+from gantune.analysis.published import ReportedResult, reported_html
+from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport
 
 BRAYTON = (
     'Brayton, Patel, Selvia, Zhang, "E_in-style: Clothing Item Generation using GANs" '

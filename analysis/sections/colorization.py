@@ -10,11 +10,11 @@ import math
 
 import pandas as pd
 
-from analysis.budget import at_iteration, best_row, shared_budget
-from analysis.load import final_rows
-from analysis.published import ReportedResult, reported_html
-from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
-from analysis.tables import markdown
+from gantune.analysis.budget import at_iteration, best_row, shared_budget
+from gantune.analysis.load import final_rows
+from gantune.analysis.published import ReportedResult, reported_html
+from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from gantune.analysis.tables import markdown
 
 FAMILY = "colorization"
 SCORES = ("fid", "l1", "psnr", "ssim", "colourfulness", "palette")

@@ -10,12 +10,12 @@ import math
 
 import pandas as pd
 
-from analysis.load import final_rows
-from analysis.published import ReportedResult, lucic_html, reported_html
-from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
-from analysis.sections.gan_lucic import LUCIC_GANS, TOP, LucicTable, lucic_table
-from analysis.tables import markdown
-from trainables.metrics import real_floor, resolve_backend
+from gantune.analysis.load import final_rows
+from gantune.analysis.published import ReportedResult, lucic_html, reported_html
+from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from gantune.analysis.sections.gan_lucic import LUCIC_GANS, TOP, LucicTable, lucic_table
+from gantune.analysis.tables import markdown
+from gantune.trainables.metrics import real_floor, resolve_backend
 
 FAMILY = "gan"
 LUCIC_COLUMNS = {

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.budget import at_iteration, shared_budget
-from analysis.load import final_rows
-from analysis.published import lucic_frame
+from gantune.analysis.budget import at_iteration, shared_budget
+from gantune.analysis.load import final_rows
+from gantune.analysis.published import lucic_frame
 
 FAMILY = "gan"
 TOP = 3  # the mean of each loss's best few settings, besides its very best

@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.budget import (
+from gantune.analysis.budget import (
     at_iteration,
     best_row,
     finite_rows,
     iterations_trained,
     shared_budget,
 )
-from analysis.published import ReportedResult, lucic_html, reported_html
-from analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
-from analysis.tables import markdown
+from gantune.analysis.published import ReportedResult, lucic_html, reported_html
+from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from gantune.analysis.tables import markdown
 
 FAMILY = "vae"
 

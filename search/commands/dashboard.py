@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from search.spec import spec_of_experiment
-from trainables.experiment.files import store_url
-from trainables.experiment.store import open_storage
+from gantune.search.spec import spec_of_experiment
+from gantune.trainables.experiment.files import store_url
+from gantune.trainables.experiment.store import open_storage
 
 LOOPBACK = "127.0.0.1"
 

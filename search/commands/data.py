@@ -6,9 +6,9 @@ import argparse
 
 import torch
 
-from search.commands import add_option_flag, parse_options
-from trainables import data
-from trainables.images import labelled_rows, save_png
+from gantune.search.commands import add_option_flag, parse_options
+from gantune.trainables import data
+from gantune.trainables.images import labelled_rows, save_png
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from spaces.family import FAMILY_SPACES
-from trainables.families import load_families
+from gantune.spaces.family import FAMILY_SPACES
+from gantune.trainables.families import load_families
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 
-from trainables.generate import GenerateRequest, generate
-from trainables.images import grid, save_png
+from gantune.trainables.generate import GenerateRequest, generate
+from gantune.trainables.images import grid, save_png
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -8,12 +8,12 @@ import time
 
 import torch
 
-from search.commands import add_option_flag, parse_options
-from trainables import data
-from trainables.metrics import fid, real_floor, resolve_backend
-from trainables.metrics.backends import BACKENDS, trained_dir
-from trainables.metrics.feature_training import RECIPES, derived_recipe, train_features
-from trainables.metrics.fid import derived_name
+from gantune.search.commands import add_option_flag, parse_options
+from gantune.trainables import data
+from gantune.trainables.metrics import fid, real_floor, resolve_backend
+from gantune.trainables.metrics.backends import BACKENDS, trained_dir
+from gantune.trainables.metrics.feature_training import RECIPES, derived_recipe, train_features
+from gantune.trainables.metrics.fid import derived_name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

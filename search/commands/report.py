@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from trainables.experiment.files import REPORT_FILE
+from gantune.trainables.experiment.files import REPORT_FILE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -13,19 +13,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("experiments", nargs="+", type=Path)
     parser.add_argument("-o", "--output", type=Path, help="default: <first experiment>/report.html")
     parser.add_argument("--no-floor", action="store_true", help="skip the real-vs-real FID floor")
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="for a FIFO experiment: replay its curves through other search methods (slow)",
+    )
     parser.set_defaults(run=run)
 
 
-def write(experiments: list[Path], output: Path | None, with_floor: bool = True) -> Path:
-    from analysis.report import write_report
-    from search.efficiency_report import sections
+def write(
+    experiments: list[Path], output: Path | None, with_floor: bool = True, replay: bool = False
+) -> Path:
+    from gantune.analysis.report import write_report
 
+    extra = None
+    if replay:
+        from gantune.analysis.efficiency.report import sections as extra
     target = output or experiments[0] / REPORT_FILE
-    path = write_report(experiments, target, with_floor, extra=sections)
+    path = write_report(experiments, target, with_floor, extra=extra)
     print(f"report: {path}\nresults: {path.with_name('results.parquet')}")
     return path
 
 
 def run(args: argparse.Namespace) -> int:
-    write(args.experiments, args.output, not args.no_floor)
+    write(args.experiments, args.output, not args.no_floor, args.replay)
     return 0

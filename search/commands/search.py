@@ -7,9 +7,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from search.commands import parse_options
-from search.spec import ExperimentSpec, load_spec, spec_of_experiment, study_names
-from trainables.experiment.files import SPEC_FILE, has_snapshot
+from gantune.search.commands import parse_options
+from gantune.search.plan import Plan, plan_of
+from gantune.search.spec import ExperimentSpec, load_spec, spec_of_experiment, study_names
+from gantune.trainables.experiment.files import SPEC_FILE, has_snapshot
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,18 +62,6 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
     return values | {key: value for key, value in flags.items() if value is not None}
 
 
-def plan(spec: ExperimentSpec) -> str:
-    s = spec.scheduler
-    strata = ", ".join(map(str, spec.strata_values())) if spec.stratify else "not stratified"
-    return (
-        f"study {spec.name}: {spec.num_samples} trials of {spec.family} ({spec.preset}; "
-        f"{spec.stratify_by}: {strata}), {s.kind} max_t={s.max_t} "
-        f"grace={s.grace_period} rf={s.reduction_factor}, sampler {spec.sampler.kind}, "
-        f"{spec.max_concurrent_trials} at once, {spec.resources.cpu:g} CPU "
-        f"{spec.resources.gpu:g} GPU per trial"
-    )
-
-
 def resumed_spec(directory: Path, args: argparse.Namespace) -> ExperimentSpec:
     if not (directory / SPEC_FILE).is_file():
         raise ValueError(
@@ -92,69 +81,67 @@ def resumed_spec(directory: Path, args: argparse.Namespace) -> ExperimentSpec:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Import Ray only once the spec is known good: bad input fails fast, before Ray starts.
+    # Import Ray only once the plan is known good: bad input fails fast, before Ray starts.
     if args.resume:
         spec = resumed_spec(args.resume, args)
     else:
         spec = load_spec(study=args.study, path=args.spec, overrides=overrides(args))
-    from search import preflight
-    from search.optuna_store import check_reachable
-    from search.schedules import warmup_warnings
+    plan = plan_of(spec)
+    from gantune.search import preflight
+    from gantune.search.optuna_store import check_reachable
+    from gantune.search.schedulers.warmups import warmup_warnings
 
-    print(plan(spec), flush=True)
-    for warning in warmup_warnings(spec):
+    print(plan.describe(), flush=True)
+    for warning in warmup_warnings(plan):
         print(warning, flush=True)
-    if spec.study_store:
-        check_reachable(spec.study_store)
-    preflight.check(spec)
-    from search import leftovers, tuner
+    if plan.study_store:
+        check_reachable(plan.study_store)
+    preflight.check(plan)
+    from gantune.search import leftovers, tuner
 
     if args.resume:
         ended = leftovers.end_leftovers(args.resume)
         if ended:
             print(f"ended the Ray processes a killed run left behind: {ended}", flush=True)
-    from search.ray_start import start
+    from gantune.search.ray_start import start
 
-    start(spec, args.address)
+    start(plan.resources, args.address)
     if args.resume:
-        experiment = tuner.Experiment(spec, args.resume.resolve())
+        experiment = tuner.Experiment(plan, args.resume.resolve())
     else:
-        experiment = tuner.new_experiment(spec)
+        experiment = tuner.new_experiment(plan)
     print(f"experiment dir: {experiment.directory}\nstudy store: {experiment.store}", flush=True)
     processes = leftovers.record(experiment.directory)
     if processes:
         listed = ", ".join(f"{role} {pid}" for role, pid in processes.items())
         print(f"local Ray processes (PIDs): {listed}", flush=True)
     results = tuner.run(experiment, resume=bool(args.resume))
-    report_best(results, spec, experiment.directory)
+    report_best(results, plan, experiment.directory)
     if args.report:
-        from search.commands.report import write
+        from gantune.search.commands.report import write
 
         write([experiment.directory], None)
     return 0
 
 
-def report_best(results, spec: ExperimentSpec, directory: Path) -> None:
-    from search.retention import directory_size
+def report_best(results, plan: Plan, directory: Path) -> None:
+    from gantune.search.retention import directory_size
 
-    finite = [
-        r for r in results if r.metrics and math.isfinite(r.metrics.get(spec.metric, math.nan))
-    ]
+    metric = plan.metric
+    finite = [r for r in results if r.metrics and math.isfinite(r.metrics.get(metric, math.nan))]
     errors = sum(r.error is not None for r in results)
     print(f"\n{len(results)} trials, {errors} errored")
     if finite:
-        best = results.get_best_result(
-            spec.metric, spec.mode, scope="last", filter_nan_and_inf=True
-        )
-        value, iteration = best.metrics[spec.metric], best.metrics["training_iteration"]
-        print(f"best trial: {spec.metric} {value:.3f} at iteration {iteration}")
+        best = results.get_best_result(metric, plan.mode, scope="last", filter_nan_and_inf=True)
+        value, iteration = best.metrics[metric], best.metrics["training_iteration"]
+        print(f"best trial: {metric} {value:.3f} at iteration {iteration}")
         shown = {k: v for k, v in best.config.items() if k not in ("dataset_options",)}
         print("  config: " + ", ".join(f"{k}={v}" for k, v in sorted(shown.items())))
         if best.checkpoint is not None:
-            from trainables.families import FAMILIES
+            from gantune.trainables.families import FAMILIES
 
             print(f"  checkpoint: {best.checkpoint.path}")
-            hint = FAMILIES.get(spec.family).hint.format(checkpoint=best.checkpoint.path)
+            hint = FAMILIES.get(plan.family.name).hint.format(checkpoint=best.checkpoint.path)
             print(f"  use it: {hint}")
     print(f"results: {directory} ({directory_size(directory) / 1e6:.0f} MB on disk)")
     print(f"  gantune report {directory}    gantune dashboard {directory}")

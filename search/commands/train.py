@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from search.commands import parse_options
-from search.storage import results_root, timestamped
-from trainables.trial import resolve, run_local
+from gantune.search.commands import parse_options
+from gantune.search.storage import results_root, timestamped
+from gantune.trainables.trial import resolve, run_local
 
 FIRST = ("training_iteration", "images_seen", "epoch")
 HIDDEN = {"diverged", "train_seconds", "eval_seconds", "setup_seconds", "started_at"}

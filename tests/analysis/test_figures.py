@@ -1,11 +1,11 @@
 import optuna
 import pytest
 
-from analysis import figures
-from analysis.load import final_rows, load_experiment
-from analysis.report import best_grids
-from analysis.tables import param_importance
-from spaces.rungs import asha_rungs
+from gantune.analysis import figures
+from gantune.analysis.load import final_rows, load_experiment
+from gantune.analysis.report import best_grids
+from gantune.analysis.tables import param_importance
+from gantune.spaces.rungs import asha_rungs
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ import json
 import subprocess
 import sys
 
-from analysis.load import load_experiment, read_parquet, write_parquet
+from gantune.analysis.load import load_experiment, read_parquet, write_parquet
 from tests.conftest import ROOT
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analysis.load import read_parquet
-from search.cli import main
+from gantune.analysis.load import read_parquet
+from gantune.search.cli import main
 
 FIGURES = ("curves", "distribution", "budget", "rungs", "parallel", "importance", "samples")
 SECTIONS = ("lucic", "variants", *FIGURES)

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.load import load_experiment
-from analysis.sections.gan_lucic import LUCIC_GANS, lucic_column, lucic_table
-from analysis.tables import common_budget, family_summary, variant_table
+from gantune.analysis.load import load_experiment
+from gantune.analysis.sections.gan_lucic import LUCIC_GANS, lucic_column, lucic_table
+from gantune.analysis.tables import common_budget, family_summary, variant_table
 
 
 def synthetic_frame(rows):

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-GANTUNE = [sys.executable, "-m", "search.cli"]
+GANTUNE = [sys.executable, "-m", "gantune.search.cli"]
 TRIALS, MAX_T = 16, 4
 
 
@@ -182,7 +182,7 @@ def repeats(rows) -> int:
     """Iterations logged twice on one line of training. A trial that took up another
     trial's checkpoint (PBT's exploit; its first report names it) starts a new line at
     the donor's iteration, so an iteration it reported before may come again there."""
-    from trainables.resume_point import CONTINUES
+    from gantune.trainables.resume_point import CONTINUES
 
     repeated, seen = 0, set()
     for row in rows:
@@ -198,7 +198,7 @@ def check(drill: Drill, results: Path) -> dict:
     import optuna
     from ray.tune import ExperimentAnalysis
 
-    from trainables.experiment.files import result_rows, scheduler_stops
+    from gantune.trainables.experiment.files import result_rows, scheduler_stops
 
     directory = next(results.glob("chaos-*"))
     trials = ExperimentAnalysis(str(directory)).trials

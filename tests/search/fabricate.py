@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trainables.experiment.files import STOPS_FILE
+from gantune.trainables.experiment.files import STOPS_FILE
 
 
 def trial(trial_id: str, status: str, fids: list[float], config: dict | None = None, **last):

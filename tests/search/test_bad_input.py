@@ -11,11 +11,11 @@ import torch
 import yaml
 from PIL import Image
 
-from search.cli import main
-from search.spec import load_spec, write_spec
+from gantune.search.cli import main
+from gantune.search.spec import load_spec, write_spec
+from gantune.trainables.trial import run_local
 from tests.conftest import ROOT
 from tests.conftest import write_spec as write_spec_file
-from trainables.trial import run_local
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_a_bad_spec_is_refused_before_anything_starts(case, tmp_path, capsys, no
 def test_more_gpu_per_trial_than_this_machine_has(tmp_path):
     # Through the real CLI in a new process: this test session's own Ray has a logical GPU.
     spec = write_spec_file(tmp_path)
-    command = [sys.executable, "-m", "search.cli", "search", "--spec", str(spec)]
+    command = [sys.executable, "-m", "gantune.search.cli", "search", "--spec", str(spec)]
     done = subprocess.run(
         [*command, "--gpus-per-trial", "0.5"], cwd=ROOT, capture_output=True, text=True
     )
@@ -136,7 +136,7 @@ def test_resume_of_a_folder_that_is_not_an_experiment(tmp_path, capsys, no_ray):
 def fake_experiment(tmp_path):
     spec = load_spec(path=write_spec_file(tmp_path))
     directory = tmp_path / "experiment"
-    write_spec(spec, directory)
+    write_spec(spec.to_dict(), directory)
     (directory / "experiment_state-2026-01-01_00-00-00.json").write_text('{"trial_data": []}')
     return directory
 

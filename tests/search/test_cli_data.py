@@ -1,7 +1,7 @@
 import pytest
 from PIL import Image
 
-from search.cli import main
+from gantune.search.cli import main
 
 
 @pytest.mark.slow

@@ -1,8 +1,8 @@
 import pytest
 from PIL import Image
 
-from search.cli import main
-from trainables.trial import run_local
+from gantune.search.cli import main
+from gantune.trainables.trial import run_local
 
 TINY = {
     "family": "gan",
@@ -104,8 +104,8 @@ def test_a_stopped_trials_slim_checkpoint_still_generates(cgan_trial, tmp_path, 
     alone: no discriminator, no Adam states, no RNG) is enough for `generate`."""
     import shutil
 
-    from trainables.experiment.files import STATE_FILE, read_state, slim_state
-    from trainables.families import FAMILIES
+    from gantune.trainables.experiment.files import STATE_FILE, read_state, slim_state
+    from gantune.trainables.families import FAMILIES
 
     slim = tmp_path / "trial" / "checkpoint_000001"
     shutil.copytree(cgan_trial / "checkpoint_000001", slim)

@@ -7,8 +7,8 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import optuna_dashboard
 
-from search.commands.dashboard import store_of
-from trainables.experiment.store import open_storage
+from gantune.search.commands.dashboard import store_of
+from gantune.trainables.experiment.store import open_storage
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -45,7 +45,7 @@ def test_dashboard_api_lists_the_study_and_its_trials(tiny_experiment):
 def test_the_dashboard_binds_loopback_unless_told_and_then_warns(
     tiny_experiment, monkeypatch, capsys
 ):
-    from search.cli import main
+    from gantune.search.cli import main
 
     served = []
     monkeypatch.setattr(

@@ -10,8 +10,14 @@ import time
 import pytest
 import yaml
 
-from search.fake_cluster import FAKE_HEAD_TYPE, RECIPE, FakeCluster, fake_config, processes_under
 from tests.conftest import ROOT, write_spec
+from tests.support.fake_cluster import (
+    FAKE_HEAD_TYPE,
+    RECIPE,
+    FakeCluster,
+    fake_config,
+    processes_under,
+)
 
 
 def test_the_fake_cluster_has_the_recipes_node_types_and_limits():
@@ -41,7 +47,7 @@ def test_the_autoscaler_starts_gpu_workers_for_a_study_and_stops_them_when_idle(
         cluster.start()
         assert cluster.gpu_workers() == 0  # the recipe starts with no worker
         driver = subprocess.Popen(
-            [sys.executable, "-m", "search.cli", "search", "--spec", str(spec), "--address",
+            [sys.executable, "-m", "gantune.search.cli", "search", "--spec", str(spec), "--address",
              cluster.address], cwd=ROOT, env=cluster.env(), stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip

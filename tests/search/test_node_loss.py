@@ -15,11 +15,11 @@ import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
-from search.leftovers import parent_of
+from gantune.search.leftovers import parent_of
+from gantune.trainables.experiment.files import scheduler_stops
 from tests.conftest import ROOT, write_spec
-from trainables.experiment.files import scheduler_stops
 
-GANTUNE = [sys.executable, "-m", "search.cli"]
+GANTUNE = [sys.executable, "-m", "gantune.search.cli"]
 
 
 def results_seen(log) -> int:

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from search.cli import main
+from gantune.search.cli import main
 
 COLOURS = {"Blue": (30, 60, 200), "Red": (200, 30, 40), "Black": (20, 20, 20)}
 
@@ -124,7 +124,7 @@ def test_a_small_class_folder_holds_out_every_class(tmp_path, capsys):
     options = ["-O", f"root={root}", "-O", "size=28"]
     output = run(capsys, "metrics", "train-features", "--dataset", "image-folder", *options)
     assert "real-vs-real floor" in output
-    from trainables import data
+    from gantune.trainables import data
 
     _, held = data.load("image-folder", "test", root=str(root), size=28)
     assert sorted(set(held.tolist())) == [0, 1, 2]  # every class is held out at least once

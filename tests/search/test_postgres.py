@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy
 from optuna.trial import TrialState
 
+from gantune.trainables.experiment.store import open_storage
 from tests.conftest import ROOT, write_spec
 from tests.search.test_dashboard import QuietHandler, get_json
-from tests.search.toy_family import SPEC
-from trainables.experiment.store import open_storage
+from tests.support.toy_family import SPEC
 
 URL = os.environ.get("GANTUNE_TEST_POSTGRES", "")
 pytestmark = pytest.mark.skipif(
@@ -32,7 +32,7 @@ TOY = SPEC | {
 
 
 def run_search(spec, ray_address) -> subprocess.Popen:
-    command = [sys.executable, "-m", "search.cli", "search", "--spec", str(spec)]
+    command = [sys.executable, "-m", "gantune.search.cli", "search", "--spec", str(spec)]
     return subprocess.Popen(
         [*command, "--address", ray_address, "--study-store", URL],
         cwd=ROOT,
@@ -97,7 +97,7 @@ def test_two_studies_write_to_one_database_at_once_and_the_dashboard_reads_them(
 
 
 def test_an_unreachable_store_is_refused_before_anything_starts(tmp_path, capsys):
-    from search.cli import main
+    from gantune.search.cli import main
 
     spec = write_spec(tmp_path, name="nowhere", **TOY)
     dead = "postgresql://gantune@127.0.0.1:9/gantune"  # nothing listens on port 9

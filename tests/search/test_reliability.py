@@ -9,10 +9,10 @@ import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
-from analysis.load import load_experiment
-from search.cli import main
+from gantune.analysis.load import load_experiment
+from gantune.search.cli import main
 from tests.conftest import experiment_dir, write_spec
-from tests.search.toy_family import SPEC
+from tests.support.toy_family import SPEC
 
 
 def search(tmp_path, capsys, **values):

@@ -5,9 +5,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.results_log import ResultLog
-from trainables.experiment.files import RESULTS_LOG
-from trainables.resume_point import REPLAYED
+from gantune.search.results_log import ResultLog
+from gantune.trainables.experiment.files import RESULTS_LOG
+from gantune.trainables.resume_point import REPLAYED
 
 
 @dataclass

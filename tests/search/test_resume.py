@@ -15,11 +15,11 @@ import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
-from analysis.load import load_experiment
-from search.leftovers import start_time
+from gantune.analysis.load import load_experiment
+from gantune.search.leftovers import start_time
 from tests.conftest import ROOT, write_spec
 
-GANTUNE = [sys.executable, "-m", "search.cli"]
+GANTUNE = [sys.executable, "-m", "gantune.search.cli"]
 
 
 def wait_for(predicate, timeout: float, what: str) -> None:
@@ -48,7 +48,7 @@ def interrupt(driver: subprocess.Popen, tmp_path: Path) -> None:
 
 
 def recorded_pids(directory: Path) -> list[int]:
-    from trainables.experiment.files import PROCESSES_FILE
+    from gantune.trainables.experiment.files import PROCESSES_FILE
 
     path = directory / PROCESSES_FILE
     return [row["pid"] for row in json.loads(path.read_text())["processes"]]

@@ -2,8 +2,8 @@
 
 import json
 
-from search.retention import CheckpointPruner
-from trainables.experiment.files import restore_point
+from gantune.search.retention import CheckpointPruner
+from gantune.trainables.experiment.files import restore_point
 
 
 def write_experiment(directory, restore_from: str, count: int = 6) -> None:
@@ -51,8 +51,8 @@ def test_ended_trials_outside_the_best_few_keep_only_what_inference_reads(tmp_pa
     import pytest
     import torch
 
+    from gantune.trainables.experiment.files import read_state, write_state
     from tests.search.fabricate import trial, write_experiment
-    from trainables.experiment.files import read_state, write_state
 
     trials = [
         trial("best", "TERMINATED", [3.0, 1.0]),
@@ -82,7 +82,7 @@ def test_ended_trials_outside_the_best_few_keep_only_what_inference_reads(tmp_pa
     pruner.prune()  # slimming twice is a no-op
     assert read_state(tmp_path / "trial_stopped" / "checkpoint_000000")["slim"]
     with pytest.raises(ValueError, match="cannot resume training"):
-        from trainables.trial import run_local
+        from gantune.trainables.trial import run_local
 
         directory = tmp_path / "local"
         write_state(directory / "checkpoint_000001", slim | {"iteration": 1})

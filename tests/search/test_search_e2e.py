@@ -8,7 +8,7 @@ import pytest
 from optuna.trial import TrialState
 from ray.tune import ExperimentAnalysis
 
-from search.cli import main
+from gantune.search.cli import main
 from tests.conftest import experiment_dir, write_spec
 
 

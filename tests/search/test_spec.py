@@ -3,9 +3,10 @@
 import pytest
 import ray
 
-from search.cli import main
-from search.spec import load_spec, study_names
-from spaces.params import Float
+from gantune.search.cli import main
+from gantune.search.plan import plan_of
+from gantune.search.spec import load_spec, study_names
+from gantune.spaces.params import Float
 from tests.conftest import write_spec
 
 
@@ -38,7 +39,7 @@ from tests.conftest import write_spec
         ),
         (
             {"sampler": {"kind": "grid"}},
-            "unknown sampler 'grid'; valid choices: tpe, random, cmaes",
+            "unknown sampler 'grid'; valid choices: cmaes, random, tpe",
         ),
         ({"schedular": {"kind": "asha"}}, "unknown spec key(s) schedular; valid keys: name"),
         (
@@ -62,17 +63,16 @@ def test_bad_spec_fails_with_one_clear_message(values, message, tmp_path, capsys
 def test_named_studies_are_valid():
     assert {"fashion-gan-mini", "lucic2018-fashion"} <= set(study_names())
     for name in study_names():
-        assert load_spec(study=name).name == name
+        assert plan_of(load_spec(study=name)).name == name
 
 
 def test_lucic_study_matches_the_paper_budget():
-    spec = load_spec(study="lucic2018-fashion")
-    assert spec.strata_values() == ("mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began")
-    assert spec.num_samples == 7 * 100
-    steps = (
-        spec.scheduler.max_t * spec.images_per_iter // spec.preset_object().constants["batch_size"]
-    )
-    assert steps == 15625 and spec.eval_samples == 10000
+    plan = plan_of(load_spec(study="lucic2018-fashion"))
+    assert plan.strata.values == ("mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began")
+    assert plan.num_samples == 7 * 100
+    per_trial = plan.scheduler.max_t * plan.constants["images_per_iter"]
+    steps = per_trial // plan.preset.constants["batch_size"]
+    assert steps == 15625 and plan.constants["eval_samples"] == 10000
 
 
 def test_overrides_reach_nested_keys():
@@ -80,19 +80,20 @@ def test_overrides_reach_nested_keys():
         study="fashion-gan-mini", overrides={"scheduler.max_t": 3, "resources.gpu": 0.25}
     )
     assert spec.scheduler.max_t == 3 and spec.resources.gpu == 0.25
-    assert spec.trial_constants()["max_iterations"] == 3
+    assert plan_of(spec).constants["max_iterations"] == 3
 
 
 def test_range_overrides_from_the_command_line_are_read_as_yaml(tmp_path):
-    from search.commands import parse_options
+    from gantune.search.commands import parse_options
 
     whole = parse_options(["ranges.lr_d=[1e-4,1e-3]", "strata=[ns,hinge]"])
-    spec = load_spec(study="fashion-gan-mini", overrides=whole)
-    assert spec.preset_object().params["lr_d"] == Float(1e-4, 1e-3, log=True)
-    assert spec.strata_values() == ("ns", "hinge")
-    high = load_spec(study="fashion-gan-mini", overrides=parse_options(["ranges.lr_d.high=1e-3"]))
-    base = spec.describe().preset("cpu-mini").params["lr_d"]
-    assert high.preset_object().params["lr_d"] == Float(base.low, 1e-3, log=True)
+    plan = plan_of(load_spec(study="fashion-gan-mini", overrides=whole))
+    assert plan.preset.params["lr_d"] == Float(1e-4, 1e-3, log=True)
+    assert plan.strata.values == ("ns", "hinge")
+    options = parse_options(["ranges.lr_d.high=1e-3"])
+    high = plan_of(load_spec(study="fashion-gan-mini", overrides=options))
+    base = plan.family.preset("cpu-mini").params["lr_d"]
+    assert high.preset.params["lr_d"] == Float(base.low, 1e-3, log=True)
 
 
 def test_bad_override_on_the_command_line_is_one_clear_error(capsys):
@@ -101,7 +102,7 @@ def test_bad_override_on_the_command_line_is_one_clear_error(capsys):
 
 
 def test_specs_from_before_the_family_seam_still_read():
-    from search.spec import from_mapping
+    from gantune.search.spec import from_mapping
 
     old = {
         "name": "old",
@@ -118,11 +119,11 @@ def test_unknown_study_lists_the_named_ones(capsys):
     assert main(["search", "--study", "lucic"]) == 2
     error = capsys.readouterr().err
     assert "unknown study 'lucic'; valid choices: collection-defaults, " in error
-    assert "lucic-mini, lucic2018-fashion" in error
+    assert "fashion-gan-quick, lucic2018-fashion" in error
 
 
 def test_reuse_actors_is_off_unless_asked_and_must_be_a_bool():
-    from trainables.config import ConfigError
+    from gantune.trainables.config import ConfigError
 
     assert load_spec(study="fashion-gan-quick").reuse_actors is False
     assert load_spec(study="fashion-gan-quick", overrides={"reuse_actors": True}).reuse_actors

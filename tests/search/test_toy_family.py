@@ -4,10 +4,10 @@ appears in the report, with no change anywhere else."""
 
 import optuna
 
-from analysis.load import read_parquet
-from search.cli import main
+from gantune.analysis.load import read_parquet
+from gantune.search.cli import main
 from tests.conftest import experiment_dir, write_spec
-from tests.search.toy_family import SPEC
+from tests.support.toy_family import SPEC
 
 
 def test_a_family_from_a_plugin_module_is_searched_and_reported(ray_address, tmp_path, capsys):

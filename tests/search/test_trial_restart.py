@@ -10,11 +10,11 @@ import time
 
 from ray import tune
 
-from search.results_log import ResultLog
-from spaces.family import get_family
-from trainables.experiment.files import RESULTS_LOG
-from trainables.resume_point import REPLAYED
-from trainables.trial import trainable
+from gantune.search.results_log import ResultLog
+from gantune.spaces.family import get_family
+from gantune.trainables.experiment.files import RESULTS_LOG
+from gantune.trainables.resume_point import REPLAYED
+from gantune.trainables.trial import trainable
 
 
 def wait_until_gone(pid: int, timeout: float = 30) -> None:

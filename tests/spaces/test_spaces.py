@@ -5,10 +5,10 @@ config came from can be replayed."""
 import optuna
 import pytest
 
-import spaces
-from spaces.family import FAMILY_SPACES, get_family
-from spaces.gan import PRESETS
-from spaces.params import Choice, Fixed, Float, parse
+from gantune import spaces
+from gantune.spaces.family import FAMILY_SPACES, get_family
+from gantune.spaces.gan import PRESETS
+from gantune.spaces.params import Choice, Fixed, Float, parse
 
 GAN = get_family("gan")
 
@@ -74,7 +74,8 @@ FAMILY_PRESETS = [
 def test_the_stores_replay_records_what_optuna_recorded(family, preset):
     """Every family and preset: the study store's own recording trial, replaying a config
     through the space, finds the distributions Optuna recorded when it was drawn."""
-    from search.tuner import Strata, replay_distributions
+    from gantune.search.plan import Strata
+    from gantune.search.tuner import replay_distributions
 
     space, chosen = FAMILY_SPACES.get(family), FAMILY_SPACES.get(family).preset(preset)
     for seed in range(3):

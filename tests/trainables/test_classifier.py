@@ -1,11 +1,11 @@
 import pytest
 import torch
 
-from spaces.registry import UnknownNameError
-from trainables import data
-from trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, fit
-from trainables.nets.classifier import CLASSIFIER_NETS, fold_batch_norm
-from trainables.robustness import fgsm, robustness_table
+from gantune.spaces.registry import UnknownNameError
+from gantune.trainables import data
+from gantune.trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, fit
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS, fold_batch_norm
+from gantune.trainables.robustness import fgsm, robustness_table
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,13 @@ import optuna
 import pytest
 import torch
 
-from spaces.family import FAMILY_SPACES
+from gantune.spaces.family import FAMILY_SPACES
+from gantune.trainables.config import ConfigError
+from gantune.trainables.contract import Trainer
+from gantune.trainables.experiment.files import read_state
+from gantune.trainables.families import FAMILIES, load_families
+from gantune.trainables.trial import build_trainer, resolve, run_local
 from tests.conftest import ROOT
-from trainables.config import ConfigError
-from trainables.contract import Trainer
-from trainables.experiment.files import read_state
-from trainables.families import FAMILIES, load_families
-from trainables.trial import build_trainer, resolve, run_local
 
 load_families()
 NAMES = FAMILY_SPACES.names()
@@ -131,8 +131,8 @@ def test_bad_values_are_refused_naming_the_key(name):
 def test_after_a_restore_the_config_wins_over_the_checkpoints_settings(tmp_path, name):
     """PBT restores a checkpoint under mutated values: every family's optimizers must take
     them (one rule, `trainables.contract.apply_config`, applied by the trial loop)."""
-    from trainables.contract import apply_config
-    from trainables.experiment.files import checkpoints
+    from gantune.trainables.contract import apply_config
+    from gantune.trainables.experiment.files import checkpoints
 
     config = tiny_config(name) | {"max_iterations": 1}
     run_local(config, tmp_path, cpus=1)

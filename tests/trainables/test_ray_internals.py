@@ -7,7 +7,7 @@ import pytest
 from ray.exceptions import RayActorError, RayTaskError
 from ray.tune.experiment.trial import Trial
 
-from trainables import ray_internals
+from gantune.trainables import ray_internals
 
 
 def failures_after(error) -> int:

@@ -8,8 +8,8 @@ import pytest
 from pyarrow import fs
 from ray import tune
 
-from trainables.experiment.files import RESULT_FILE, write_state
-from trainables.resume_point import own_checkpoints, resume_point, taken_from_another_trial
+from gantune.trainables.experiment.files import RESULT_FILE, write_state
+from gantune.trainables.resume_point import own_checkpoints, resume_point, taken_from_another_trial
 
 LOCAL = fs.LocalFileSystem()
 
@@ -80,7 +80,7 @@ def test_after_an_exploit_the_trials_own_newer_checkpoint_of_that_line_wins(tria
     own checkpoint, which Tune never registered (its node was lost). Offered the donor's
     again, it resumes from its own checkpoint of that line, not from its older own ones
     (another line of training), nor from the donor's (which would repeat iterations)."""
-    from trainables.experiment.files import LINEAGE_FILE
+    from gantune.trainables.experiment.files import LINEAGE_FILE
 
     donor = write_state(tmp_path / "trial_b" / "checkpoint_000004", {"iteration": 5})
     (donor / RESULT_FILE).write_text(json.dumps({"training_iteration": 5}) + "\n")
@@ -94,8 +94,8 @@ def test_after_an_exploit_the_trials_own_newer_checkpoint_of_that_line_wins(tria
 
 
 def test_a_repeat_counts_unless_an_exploit_started_a_new_line():
+    from gantune.trainables.resume_point import CONTINUES
     from tests.search.chaos import repeats
-    from trainables.resume_point import CONTINUES
 
     def log(*steps):
         return [{"training_iteration": abs(s), CONTINUES: "donor" * (s < 0)} for s in steps]

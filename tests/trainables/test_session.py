@@ -6,10 +6,10 @@ import pickle
 
 import pytest
 
-from search.cli import main
-from spaces.family import get_family
-from trainables.experiment.files import RESULTS_LOG, read_state
-from trainables.trial import run_local
+from gantune.search.cli import main
+from gantune.spaces.family import get_family
+from gantune.trainables.experiment.files import RESULTS_LOG, read_state
+from gantune.trainables.trial import run_local
 
 TINY = get_family("gan").tiny | {"family": "gan", "max_iterations": 3}
 

@@ -6,11 +6,11 @@ import sys
 import pytest
 import torch
 
+from gantune.trainables.config import ConfigError
+from gantune.trainables.experiment.files import read_state
+from gantune.trainables.gan import losses
+from gantune.trainables.trial import resolve, run_local
 from tests.conftest import ROOT
-from trainables.config import ConfigError
-from trainables.experiment.files import read_state
-from trainables.gan import losses
-from trainables.trial import resolve, run_local
 
 # Dropout (dcgan D), BEGAN's k, class labels: all must survive a restore.
 CHECKPOINT_CONFIGS = {
@@ -110,7 +110,7 @@ def test_classifier_family_runs_through_the_same_loop(tmp_path):
 
 @pytest.mark.parametrize("family", ["gan", "vae", "cyclegan"])
 def test_bf16_mixed_precision_trains_finite_and_close_to_fp32(family, tmp_path):
-    from spaces.family import get_family
+    from gantune.spaces.family import get_family
 
     config = {"family": family, "max_iterations": 1, "seed": 3} | get_family(family).tiny
     fp32 = run_local(config, tmp_path / "fp32", cpus=1)[0]

@@ -1,8 +1,8 @@
 """Classifiers: the one training loop (`training`), training outside a search
 (`standalone`), and the classifier trial family (`family`)."""
 
-from trainables.classifier.standalone import ClassifierConfig, build, train
-from trainables.classifier.training import (
+from gantune.trainables.classifier.standalone import ClassifierConfig, build, train
+from gantune.trainables.classifier.training import (
     FitConfig,
     Fitter,
     accuracy,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import torch
 
-from trainables import data
-from trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, train
-from trainables.device import pick_device
-from trainables.metrics.backends import get_backend
-from trainables.metrics.feature_training import RECIPES
-from trainables.nets.classifier import CLASSIFIER_NETS
-from trainables.robustness import robustness_table
+from gantune.trainables import data
+from gantune.trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, train
+from gantune.trainables.device import pick_device
+from gantune.trainables.metrics.backends import get_backend
+from gantune.trainables.metrics.feature_training import RECIPES
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS
+from gantune.trainables.robustness import robustness_table
 
 # The report classifiers with the epochs that reach their reported accuracy here.
 REPORT_EPOCHS = {"dense": 10, "cnn2": 3}

@@ -10,15 +10,15 @@ from typing import Any
 
 import torch
 
-from trainables import data
-from trainables.classifier.standalone import build
-from trainables.classifier.training import FitConfig, Fitter, accuracy, head_accuracies
-from trainables.config import check_choice, check_range
-from trainables.contract import ConfigSetting, TrialContext
-from trainables.data.vocabulary import say
-from trainables.families import FAMILIES, Family
-from trainables.nets.classifier import CLASSIFIER_NETS
-from trainables.trial_data import TrialData, trial_data
+from gantune.trainables import data
+from gantune.trainables.classifier.standalone import build
+from gantune.trainables.classifier.training import FitConfig, Fitter, accuracy, head_accuracies
+from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.contract import ConfigSetting, TrialContext
+from gantune.trainables.data.vocabulary import say
+from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS
+from gantune.trainables.trial_data import TrialData, trial_data
 
 
 @dataclass(frozen=True)

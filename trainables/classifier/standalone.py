@@ -9,9 +9,9 @@ from typing import Any
 
 import torch
 
-from trainables import data
-from trainables.classifier.training import FitConfig, accuracy, fit
-from trainables.nets.classifier import CLASSIFIER_NETS, Classifier
+from gantune.trainables import data
+from gantune.trainables.classifier.training import FitConfig, accuracy, fit
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS, Classifier
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from trainables.data.vocabulary import NO_VALUE
-from trainables.nets.classifier import Classifier
-from trainables.sampler import BatchSampler
+from gantune.trainables.data.vocabulary import NO_VALUE
+from gantune.trainables.nets.classifier import Classifier
+from gantune.trainables.sampler import BatchSampler
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from trainables.families import load_families
-    from trainables.generate import load_checkpoint
+    from gantune.trainables.families import load_families
+    from gantune.trainables.generate import load_checkpoint
 
     load_families()
     _, resolved = load_checkpoint(args.checkpoint)
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
             f"{args.checkpoint} holds a {resolved.settings.family} model; colorize needs a "
             "colorization checkpoint"
         )
-    from trainables.colorization.family import colourise_folder
+    from gantune.trainables.colorization.family import colourise_folder
 
     written = colourise_folder(args.checkpoint, "", args.input, args.output)
     print(f"coloured {len(written)} image(s) -> {args.output}")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainables import data
-from trainables.adversarial import ADVERSARIAL
-from trainables.config import check_choice, check_range
-from trainables.metrics.backends import BACKENDS, trained_names
-from trainables.nets.translation import NORMS
+from gantune.trainables import data
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.nets.translation import NORMS
 
 OBJECTIVES = ("l1+gan", "gan", "l1")
 PATCHES = {1: 0, 16: 1, 34: 2, 70: 3}  # a PatchGAN's receptive field -> its stride-2 layers

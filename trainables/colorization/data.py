@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trainables.data.image_folder import read_image
-from trainables.translation.apply import image_files
-from trainables.trial_data import trial_data
+from gantune.trainables.data.image_folder import read_image
+from gantune.trainables.translation.apply import image_files
+from gantune.trainables.trial_data import trial_data
 
 LUMA = (0.299, 0.587, 0.114)
 

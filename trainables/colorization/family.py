@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trainables.colorization.config import ColorizationConfig
-from trainables.colorization.data import read_folder
-from trainables.colorization.nets import UNet, max_depth
-from trainables.colorization.trainer import ColorizationTrainer
-from trainables.families import FAMILIES, Family
-from trainables.generate import load_checkpoint
-from trainables.metrics import prepare_fid, resolve_backend
-from trainables.translation.apply import translate
-from trainables.translation.commands import FOLDER_TRANSLATORS
+from gantune.trainables.colorization.config import ColorizationConfig
+from gantune.trainables.colorization.data import read_folder
+from gantune.trainables.colorization.nets import UNet, max_depth
+from gantune.trainables.colorization.trainer import ColorizationTrainer
+from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.generate import load_checkpoint
+from gantune.trainables.metrics import prepare_fid, resolve_backend
+from gantune.trainables.translation.apply import translate
+from gantune.trainables.translation.commands import FOLDER_TRANSLATORS
 
 
 def colour_features(config: ColorizationConfig) -> None:
@@ -22,9 +22,9 @@ def colour_features(config: ColorizationConfig) -> None:
     colourisation's colours): trained once, into the cache, when none is there."""
     if config.fid_backend is not None:
         return
-    from trainables.metrics.backends import trained_dir
-    from trainables.metrics.feature_training import derived_recipe, train_features
-    from trainables.metrics.fid import derived_name
+    from gantune.trainables.metrics.backends import trained_dir
+    from gantune.trainables.metrics.feature_training import derived_recipe, train_features
+    from gantune.trainables.metrics.fid import derived_name
 
     name = derived_name(config.dataset, config.dataset_options)
     if resolve_backend(config.dataset, None, config.dataset_options) != name:

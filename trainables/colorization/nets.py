@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from trainables.nets.translation import NORMS
+from gantune.trainables.nets.translation import NORMS
 
 
 class Level(nn.Module):

@@ -18,10 +18,10 @@ import math
 
 import torch
 
-from trainables.colorization.data import Split, grey_of
-from trainables.metrics import fid
-from trainables.metrics.image_similarity import l1, ssim
-from trainables.translation.scoring import energy_distance, item_colours
+from gantune.trainables.colorization.data import Split, grey_of
+from gantune.trainables.metrics import fid
+from gantune.trainables.metrics.image_similarity import l1, ssim
+from gantune.trainables.translation.scoring import energy_distance, item_colours
 
 
 def colourfulness(images: torch.Tensor) -> float:

@@ -9,17 +9,17 @@ from typing import Any
 
 import torch
 
-from trainables.adversarial import ADVERSARIAL
-from trainables.colorization.config import PATCHES, ColorizationConfig
-from trainables.colorization.data import load_split
-from trainables.colorization.nets import UNet, max_depth, patch_discriminator
-from trainables.colorization.scoring import Scorer, references
-from trainables.contract import ConfigSetting, TrialContext
-from trainables.images import to_unit
-from trainables.metrics import resolve_backend
-from trainables.nets.translation import init_weights
-from trainables.sampler import BatchSampler
-from trainables.translation.apply import translate
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.colorization.config import PATCHES, ColorizationConfig
+from gantune.trainables.colorization.data import load_split
+from gantune.trainables.colorization.nets import UNet, max_depth, patch_discriminator
+from gantune.trainables.colorization.scoring import Scorer, references
+from gantune.trainables.contract import ConfigSetting, TrialContext
+from gantune.trainables.images import to_unit
+from gantune.trainables.metrics import resolve_backend
+from gantune.trainables.nets.translation import init_weights
+from gantune.trainables.sampler import BatchSampler
+from gantune.trainables.translation.apply import translate
 
 
 class ColorizationTrainer:

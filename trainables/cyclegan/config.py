@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainables import data
-from trainables.adversarial import ADVERSARIAL
-from trainables.config import ConfigError, check_choice, check_range
-from trainables.metrics.backends import BACKENDS, trained_names
-from trainables.nets.translation import CRITICS, NORMS, TRANSLATORS
+from gantune.trainables import data
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.config import ConfigError, check_choice, check_range
+from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.nets.translation import CRITICS, NORMS, TRANSLATORS
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from trainables import data
-from trainables.cyclegan.config import CycleGanConfig
-from trainables.cyclegan.trainer import CycleGanTrainer
-from trainables.cyclegan.translate import refuse_generate, translate_folder
-from trainables.families import FAMILIES, Family
-from trainables.metrics import prepare_fid, reference_features, resolve_backend
-from trainables.translation.commands import FOLDER_TRANSLATORS
-from trainables.translation.pairs import again_options
+from gantune.trainables import data
+from gantune.trainables.cyclegan.config import CycleGanConfig
+from gantune.trainables.cyclegan.trainer import CycleGanTrainer
+from gantune.trainables.cyclegan.translate import refuse_generate, translate_folder
+from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.metrics import prepare_fid, reference_features, resolve_backend
+from gantune.trainables.translation.commands import FOLDER_TRANSLATORS
+from gantune.trainables.translation.pairs import again_options
 
 
 def prepare(config: CycleGanConfig) -> None:

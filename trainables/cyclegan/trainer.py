@@ -11,18 +11,18 @@ from typing import Any
 import torch
 from torch import nn
 
-from trainables.adversarial import ADVERSARIAL
-from trainables.contract import ConfigSetting, TrialContext
-from trainables.cyclegan.config import CycleGanConfig
-from trainables.cyclegan.pool import ImagePool
-from trainables.images import to_unit
-from trainables.metrics import resolve_backend
-from trainables.metrics.image_similarity import l1
-from trainables.nets.translation import CRITICS, TRANSLATORS, init_weights
-from trainables.sampler import BatchSampler
-from trainables.translation.apply import translate
-from trainables.translation.pairs import load_domains, renderings
-from trainables.translation.scoring import Scorer, references
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.contract import ConfigSetting, TrialContext
+from gantune.trainables.cyclegan.config import CycleGanConfig
+from gantune.trainables.cyclegan.pool import ImagePool
+from gantune.trainables.images import to_unit
+from gantune.trainables.metrics import resolve_backend
+from gantune.trainables.metrics.image_similarity import l1
+from gantune.trainables.nets.translation import CRITICS, TRANSLATORS, init_weights
+from gantune.trainables.sampler import BatchSampler
+from gantune.trainables.translation.apply import translate
+from gantune.trainables.translation.pairs import load_domains, renderings
+from gantune.trainables.translation.scoring import Scorer, references
 
 OBJECTIVE_EVERY = 100  # the report logged its total objective once per 100 images...
 OBJECTIVE_EPOCHS = 150  # ... and averaged the logs of the first 150 epochs

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import torch
 
-from trainables.cyclegan.config import CycleGanConfig
-from trainables.generate import GenerateRequest, load_checkpoint
-from trainables.nets.translation import TRANSLATORS
-from trainables.translation import apply
+from gantune.trainables.cyclegan.config import CycleGanConfig
+from gantune.trainables.generate import GenerateRequest, load_checkpoint
+from gantune.trainables.nets.translation import TRANSLATORS
+from gantune.trainables.translation import apply
 
 DIRECTIONS = {"a2b": "g_ab", "b2a": "g_ba"}
 

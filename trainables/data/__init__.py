@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 import torch
 
-from spaces.registry import Registry
-from trainables.data import color, fashion_mnist, image_folder, products, textures
-from trainables.data.vocabulary import Vocabulary, say
+from gantune.spaces.registry import Registry
+from gantune.trainables.data import color, fashion_mnist, image_folder, products, textures
+from gantune.trainables.data.vocabulary import Vocabulary, say
 
 Classes = tuple[torch.Tensor, list[str]]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from trainables.data import fashion_mnist
+from gantune.trainables.data import fashion_mnist
 
 # RGB base colours per class; each item picks one and jitters it.
 PALETTES: dict[int, tuple[tuple[int, int, int], ...]] = {

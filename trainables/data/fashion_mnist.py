@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trainables.data import npm_package
-from trainables.data.cache import cache_dir, save_npz_atomic
+from gantune.trainables.data import npm_package
+from gantune.trainables.data.cache import cache_dir, save_npz_atomic
 
 CLASSES = (
     "T-shirt/top",

@@ -33,8 +33,8 @@ import pandas as pd
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from trainables.data.holdout import holdout, too_small
-from trainables.data.vocabulary import cells, check_choices
+from gantune.trainables.data.holdout import holdout, too_small
+from gantune.trainables.data.vocabulary import cells, check_choices
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
 CYCLEGAN_DIRS = {"train": ("trainA", "trainB"), "test": ("testA", "testB")}

@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from trainables.data import fashion_mnist
+from gantune.trainables.data import fashion_mnist
 
 PALETTE: dict[str, tuple[int, int, int]] = {
     "Black": (30, 30, 32),

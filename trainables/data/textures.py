@@ -17,8 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from trainables.data import fashion_mnist
-from trainables.data.cache import cache_dir, save_npz_atomic
+from gantune.trainables.data import fashion_mnist
+from gantune.trainables.data.cache import cache_dir, save_npz_atomic
 
 DOMAINS = ("leather", "denim")
 SIZES = (32, 64)

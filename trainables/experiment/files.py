@@ -3,6 +3,7 @@
     <experiment>/spec.yaml, spec.sha256       the spec, and its digest (a resume checks it)
     <experiment>/study.db                     the default (SQLite) study store
     <experiment>/scheduler_stops.jsonl        the scheduler's early stops, as it made them
+    <experiment>/scheduler_inputs.jsonl       what the scheduler was told (a resume tells it again)
     <experiment>/ray_processes.json           the driver's local Ray processes (PIDs)
     <experiment>/experiment_state-*.json      Tune's snapshots of its trials
     <experiment>/results.parquet, report.html the analysis
@@ -31,12 +32,13 @@ from typing import Any
 import torch
 import yaml
 
-from trainables.data.cache import atomic_write
+from gantune.trainables.data.cache import atomic_write
 
 SPEC_FILE = "spec.yaml"
 SPEC_DIGEST_FILE = "spec.sha256"
 STUDY_DB = "study.db"
 STOPS_FILE = "scheduler_stops.jsonl"
+SCHEDULER_INPUTS_FILE = "scheduler_inputs.jsonl"
 PROCESSES_FILE = "ray_processes.json"
 SNAPSHOTS = "experiment_state-*.json"
 PARQUET_FILE = "results.parquet"
@@ -246,7 +248,7 @@ def read_snapshot(path: Path, tries: int = 20, wait_s: float = 0.25) -> dict[str
 def snapshot_trials(experiment_dir: Path) -> list[SnapshotTrial]:
     """The trials Tune's latest synced snapshot lists: the ones the experiment really has
     (after a hard kill and a resume, orphan trial dirs may lie beside them)."""
-    from trainables.ray_internals import check_ray
+    from gantune.trainables.ray_internals import check_ray
 
     check_ray("Tune's experiment snapshot format")
     snapshot = latest_snapshot(experiment_dir)

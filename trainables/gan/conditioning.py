@@ -17,8 +17,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from spaces.registry import Registry
-from trainables.nets.gan import DiscriminatorOutput
+from gantune.spaces.registry import Registry
+from gantune.trainables.nets.gan import DiscriminatorOutput
 
 ZERO = 0.0
 

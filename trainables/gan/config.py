@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainables import data
-from trainables.config import check_choice, check_range
-from trainables.gan.conditioning import CONDITIONINGS
-from trainables.gan.losses import LOSSES
-from trainables.metrics.backends import BACKENDS, trained_names
-from trainables.nets.gan import GAN_NETS
+from gantune.trainables import data
+from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.gan.conditioning import CONDITIONINGS
+from gantune.trainables.gan.losses import LOSSES
+from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.nets.gan import GAN_NETS
 
 
 @dataclass(frozen=True)

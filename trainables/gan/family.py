@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from trainables.families import FAMILIES, Family
-from trainables.gan.config import GanConfig
-from trainables.gan.generate import generate
-from trainables.gan.trainer import GanTrainer
-from trainables.metrics import prepare_config_fid
+from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.generate import generate
+from gantune.trainables.gan.trainer import GanTrainer
+from gantune.trainables.metrics import prepare_config_fid
 
 FAMILIES.register(
     "gan",

@@ -7,12 +7,12 @@ from typing import Any
 
 import torch
 
-from trainables.gan.conditioning import CONDITIONINGS
-from trainables.gan.config import GanConfig
-from trainables.gan.trainer import draw_latent, latent_size
-from trainables.generate import GenerateRequest, family_options, resolve_label
-from trainables.images import to_uint8
-from trainables.nets.gan import build_generator
+from gantune.trainables.gan.conditioning import CONDITIONINGS
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.trainer import draw_latent, latent_size
+from gantune.trainables.generate import GenerateRequest, family_options, resolve_label
+from gantune.trainables.images import to_uint8
+from gantune.trainables.nets.gan import build_generator
 
 
 def options(parser: argparse.ArgumentParser) -> None:

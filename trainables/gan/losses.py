@@ -26,9 +26,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from spaces.registry import Registry
-from trainables.adversarial import ADVERSARIAL
-from trainables.nets.gan import DiscriminatorOutput
+from gantune.spaces.registry import Registry
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.nets.gan import DiscriminatorOutput
 
 Logs = dict[str, torch.Tensor]
 

@@ -8,15 +8,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from trainables.contract import ConfigSetting, TrialContext
-from trainables.gan.conditioning import CONDITIONINGS, Codes
-from trainables.gan.config import GanConfig
-from trainables.gan.losses import LOSSES, PENALTIES, LossContext
-from trainables.images import to_uint8, to_unit
-from trainables.metrics import class_agreement, fid, resolve_backend
-from trainables.nets.gan import Discriminator, DiscriminatorOutput, build_generator
-from trainables.sampler import BatchSampler
-from trainables.trial_data import trial_data
+from gantune.trainables.contract import ConfigSetting, TrialContext
+from gantune.trainables.gan.conditioning import CONDITIONINGS, Codes
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.losses import LOSSES, PENALTIES, LossContext
+from gantune.trainables.images import to_uint8, to_unit
+from gantune.trainables.metrics import class_agreement, fid, resolve_backend
+from gantune.trainables.nets.gan import Discriminator, DiscriminatorOutput, build_generator
+from gantune.trainables.sampler import BatchSampler
+from gantune.trainables.trial_data import trial_data
 
 EVAL_BATCH = 500
 

@@ -1,6 +1,6 @@
 """Metrics: feature backends, Fréchet distance, FID with cached reference statistics."""
 
-from trainables.metrics.fid import (
+from gantune.trainables.metrics.fid import (
     class_agreement,
     fid,
     prepare_config_fid,
@@ -10,7 +10,7 @@ from trainables.metrics.fid import (
     reference_statistics,
     resolve_backend,
 )
-from trainables.metrics.frechet import GaussianStats, frechet_distance
+from gantune.trainables.metrics.frechet import GaussianStats, frechet_distance
 
 __all__ = [
     "GaussianStats",

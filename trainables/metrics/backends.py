@@ -18,9 +18,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from spaces.registry import Registry
-from trainables.data.cache import cache_dir
-from trainables.nets.classifier import CLASSIFIER_NETS, Classifier, fold_batch_norm
+from gantune.spaces.registry import Registry
+from gantune.trainables.data.cache import cache_dir
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS, Classifier, fold_batch_norm
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
@@ -183,7 +183,7 @@ class InceptionBackend(FeatureBackend):
         return file_digest(self.weights)
 
     def network(self, device: torch.device) -> Callable[[torch.Tensor], torch.Tensor]:
-        from trainables.metrics.inception import fid_inception
+        from gantune.trainables.metrics.inception import fid_inception
 
         if str(device) not in self._models:
             self._models[str(device)] = fid_inception(self.weights).to(device)

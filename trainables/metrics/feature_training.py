@@ -26,13 +26,13 @@ from typing import Any
 
 import torch
 
-from spaces.registry import Registry
-from trainables import data
-from trainables.classifier import FitConfig, build, fit, head_accuracies
-from trainables.data import fashion_mnist, textures
-from trainables.data.cache import atomic_write
-from trainables.data.vocabulary import Vocabulary, say
-from trainables.metrics.backends import WEIGHTS_DIR, state_digest
+from gantune.spaces.registry import Registry
+from gantune.trainables import data
+from gantune.trainables.classifier import FitConfig, build, fit, head_accuracies
+from gantune.trainables.data import fashion_mnist, textures
+from gantune.trainables.data.cache import atomic_write
+from gantune.trainables.data.vocabulary import Vocabulary, say
+from gantune.trainables.metrics.backends import WEIGHTS_DIR, state_digest
 
 THREADS = 2  # fixed: reductions in the backward pass depend on the thread count
 

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from trainables import data
-from trainables.data.cache import cache_dir, file_lock, save_npz_atomic
-from trainables.metrics.backends import get_backend, trained_names
-from trainables.metrics.frechet import GaussianStats
+from gantune.trainables import data
+from gantune.trainables.data.cache import atomic_write, cache_dir, file_lock, save_npz_atomic
+from gantune.trainables.metrics.backends import get_backend, trained_names
+from gantune.trainables.metrics.frechet import GaussianStats
 
 log = logging.getLogger(__name__)
 Reference = tuple[str, str]  # (dataset, split)
@@ -52,13 +52,16 @@ def derived_name(dataset: str, options: dict[str, Any]) -> str:
     return f"{dataset}{suffix}-cnn"
 
 
-def cache_key(dataset: str, split: str, backend: str, resolution: int, options: dict) -> str:
+def cache_key(dataset: str, split: str, backend: str, size: int, options: dict) -> str:
+    """The cache name of a dataset split's arrays under a backend's weights; `size` is
+    the images' resolution (or, for a floor, its sample count)."""
     identity = get_backend(backend).identity()[:12]
     suffix = ""
     if options:
         canonical = json.dumps(options, sort_keys=True, default=str).encode()
         suffix = "-" + hashlib.sha256(canonical).hexdigest()[:10]
-    return f"{dataset}{suffix}-{split}-{backend}-{identity}-{resolution}px"
+    unit = "px" if split != "train-vs-test" else "samples"
+    return f"{dataset}{suffix}-{split}-{backend}-{identity}-{size}{unit}"
 
 
 def reference_arrays(
@@ -167,12 +170,25 @@ def real_floor(
     domain: int | None = None,
 ) -> float:
     """FID of `count` random train images against the test split (of one domain, for a
-    two-domain dataset): the best a model can hope for at that sample count."""
-    images, labels = data.load(dataset, "train", **(options or {}))
-    if domain is not None:
-        images = images[data.domains(dataset, labels, **(options or {})).ids == domain]
-    chosen = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))[:count]
-    return fid(images[chosen], (dataset, "test"), backend, options, domain=domain)
+    two-domain dataset): the best a model can hope for at that sample count. Computed
+    once per dataset, options, backend and its weights, count and seed, then read from
+    the cache (a report never recomputes it)."""
+    options = options or {}
+    backend = resolve_backend(dataset, backend, options)
+    key = cache_key(dataset, "train-vs-test", backend, count, options) + f"-seed{seed}"
+    key += f"-domain{domain}" if domain is not None else ""
+    path = cache_dir() / "fid-reference" / f"{key}-floor.json"
+    if not path.is_file():
+        with file_lock(path.with_suffix(".lock")):
+            if not path.is_file():
+                images, labels = data.load(dataset, "train", **options)
+                if domain is not None:
+                    images = images[data.domains(dataset, labels, **options).ids == domain]
+                generator = torch.Generator().manual_seed(seed)
+                chosen = torch.randperm(len(images), generator=generator)[:count]
+                value = fid(images[chosen], (dataset, "test"), backend, options, domain=domain)
+                atomic_write(path, lambda tmp: tmp.write_text(json.dumps({"fid": value})))
+    return float(json.loads(path.read_text())["fid"])
 
 
 def class_agreement(

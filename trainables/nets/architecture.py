@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 
 def scaled(units: int, width: float) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 
 class Classifier(nn.Module):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from trainables.nets.architecture import GAN_NETS, Architecture, scaled
+from gantune.trainables.nets.architecture import GAN_NETS, Architecture, scaled
 
 
 def up(inputs: int, outputs: int, stride: int) -> nn.ConvTranspose2d:

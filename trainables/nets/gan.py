@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from trainables.nets import dcgan, infogan, mlp  # noqa: F401  (each registers itself)
-from trainables.nets.architecture import GAN_NETS, Architecture, scaled
+from gantune.trainables.nets import dcgan, infogan, mlp  # noqa: F401  (each registers itself)
+from gantune.trainables.nets.architecture import GAN_NETS, Architecture, scaled
 
 __all__ = ["GAN_NETS", "Architecture", "Discriminator", "DiscriminatorOutput", "scaled"]
 

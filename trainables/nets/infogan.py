@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from trainables.nets.architecture import GAN_NETS, Architecture, scaled
+from gantune.trainables.nets.architecture import GAN_NETS, Architecture, scaled
 
 
 def generator(latent_dim: int, channels: int, size: int, width: float) -> nn.Module:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from trainables.nets.architecture import GAN_NETS, Architecture, scaled
+from gantune.trainables.nets.architecture import GAN_NETS, Architecture, scaled
 
 G_UNITS = (256, 512, 1024)
 D_UNITS = (1024, 512, 256)

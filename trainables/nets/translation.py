@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from torch import nn
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 NORMS: Registry[Callable[[int], nn.Module]] = Registry("normalisation")
 NORMS.register("instance", lambda channels: nn.InstanceNorm2d(channels))

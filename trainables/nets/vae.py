@@ -22,9 +22,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from spaces.registry import Registry
-from trainables.nets import infogan
-from trainables.nets.architecture import scaled
+from gantune.spaces.registry import Registry
+from gantune.trainables.nets import infogan
+from gantune.trainables.nets.architecture import scaled
 
 UNIT_SPREAD = math.log(math.expm1(1 - 1e-4))  # softplus(UNIT_SPREAD) + 1e-4 == 1
 

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from trainables.data.image_folder import IMAGE_SUFFIXES, read_image
-from trainables.images import to_uint8, to_unit
+from gantune.trainables.data.image_folder import IMAGE_SUFFIXES, read_image
+from gantune.trainables.images import to_uint8, to_unit
 
 BATCH = 250
 

@@ -9,7 +9,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from spaces.registry import Registry
+from gantune.spaces.registry import Registry
 
 # (checkpoint, direction, input folder, output folder) -> the files written
 FolderTranslator = Callable[[str | Path, str, str | Path, str | Path], list[Path]]
@@ -32,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def translate(
     checkpoint: str | Path, direction: str, source: str | Path, destination: str | Path
 ) -> list[Path]:
-    from trainables.families import load_families
-    from trainables.generate import load_checkpoint
+    from gantune.trainables.families import load_families
+    from gantune.trainables.generate import load_checkpoint
 
     _, resolved = load_checkpoint(checkpoint)
     load_families()

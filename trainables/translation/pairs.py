@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import torch
 
-from trainables import data
-from trainables.translation.scoring import Pairs, Renderings
-from trainables.trial_data import trial_data
+from gantune.trainables import data
+from gantune.trainables.translation.scoring import Pairs, Renderings
+from gantune.trainables.trial_data import trial_data
 
 
 @dataclass(frozen=True)

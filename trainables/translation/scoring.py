@@ -28,11 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from trainables.images import to_uint8
-from trainables.metrics import reference_features, reference_statistics
-from trainables.metrics.backends import get_backend
-from trainables.metrics.frechet import GaussianStats
-from trainables.metrics.image_similarity import kid, l1, ssim
+from gantune.trainables.images import to_uint8
+from gantune.trainables.metrics import reference_features, reference_statistics
+from gantune.trainables.metrics.backends import get_backend
+from gantune.trainables.metrics.frechet import GaussianStats
+from gantune.trainables.metrics.image_similarity import kid, l1, ssim
 
 KID_SUBSETS = 20
 PALETTE_SAMPLES = 1000  # per side: the energy distance is quadratic in the sample count

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import torch
 
-from trainables.data.vocabulary import say
-from trainables.metrics.backends import get_backend
-from trainables.vae.conditions import Conditions
+from gantune.trainables.data.vocabulary import say
+from gantune.trainables.metrics.backends import get_backend
+from gantune.trainables.vae.conditions import Conditions
 
 
 @dataclass(frozen=True)

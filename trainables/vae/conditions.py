@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from trainables import data
-from trainables.data.vocabulary import OTHER, Vocabulary, say
-from trainables.trial_data import TrialData
+from gantune.trainables import data
+from gantune.trainables.data.vocabulary import OTHER, Vocabulary, say
+from gantune.trainables.trial_data import TrialData
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Conditions:
         if self.kind == "class":
             if attributes or label is None:
                 raise ValueError("a class-conditional VAE takes --label (a class), not --attr")
-            from trainables.generate import resolve_label
+            from gantune.trainables.generate import resolve_label
 
             return torch.full((count, 1), resolve_label(label, list(self.values[0])))
         if self.kind == "attributes":

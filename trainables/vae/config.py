@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainables import data
-from trainables.config import check_choice, check_range
-from trainables.metrics.backends import BACKENDS, trained_names
-from trainables.nets.vae import VAE_NETS
+from gantune.trainables import data
+from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.nets.vae import VAE_NETS
 
 CONDITIONINGS = ("none", "class", "attributes")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from trainables.families import FAMILIES, Family
-from trainables.metrics import prepare_config_fid
-from trainables.vae.config import VaeConfig
-from trainables.vae.generate import generate
-from trainables.vae.trainer import VaeTrainer
+from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.metrics import prepare_config_fid
+from gantune.trainables.vae.config import VaeConfig
+from gantune.trainables.vae.generate import generate
+from gantune.trainables.vae.trainer import VaeTrainer
 
 FAMILIES.register(
     "vae",

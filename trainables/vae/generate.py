@@ -9,11 +9,11 @@ from typing import Any
 
 import torch
 
-from trainables.data.vocabulary import Vocabulary
-from trainables.generate import GenerateRequest, family_options
-from trainables.nets.vae import build_vae
-from trainables.vae.conditions import Conditions
-from trainables.vae.config import VaeConfig
+from gantune.trainables.data.vocabulary import Vocabulary
+from gantune.trainables.generate import GenerateRequest, family_options
+from gantune.trainables.nets.vae import build_vae
+from gantune.trainables.vae.conditions import Conditions
+from gantune.trainables.vae.config import VaeConfig
 
 
 def options(parser: argparse.ArgumentParser) -> None:

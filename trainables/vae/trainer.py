@@ -13,15 +13,15 @@ from typing import Any
 
 import torch
 
-from trainables.contract import ConfigSetting, TrialContext
-from trainables.metrics import fid, resolve_backend
-from trainables.nets.vae import build_vae
-from trainables.sampler import BatchSampler
-from trainables.trial_data import trial_data
-from trainables.vae.conditional_scores import ConditionalScorer
-from trainables.vae.conditions import Conditions, conditions_of, usable
-from trainables.vae.config import VaeConfig
-from trainables.vae.elbo import elbo
+from gantune.trainables.contract import ConfigSetting, TrialContext
+from gantune.trainables.metrics import fid, resolve_backend
+from gantune.trainables.nets.vae import build_vae
+from gantune.trainables.sampler import BatchSampler
+from gantune.trainables.trial_data import trial_data
+from gantune.trainables.vae.conditional_scores import ConditionalScorer
+from gantune.trainables.vae.conditions import Conditions, conditions_of, usable
+from gantune.trainables.vae.config import VaeConfig
+from gantune.trainables.vae.elbo import elbo
 
 EVAL_BATCH = 500
 

@@ -8,13 +8,13 @@ import pytest
 import torch
 from PIL import Image
 
-from search.cli import main
-from spaces import get_family
-from trainables.colorization.data import grey_of
-from trainables.colorization.nets import UNet, max_depth, patch_discriminator
-from trainables.colorization.scoring import colourfulness, psnr
-from trainables.experiment.files import checkpoints, read_state
-from trainables.trial import run_local
+from gantune.search.cli import main
+from gantune.spaces import get_family
+from gantune.trainables.colorization.data import grey_of
+from gantune.trainables.colorization.nets import UNet, max_depth, patch_discriminator
+from gantune.trainables.colorization.scoring import colourfulness, psnr
+from gantune.trainables.experiment.files import checkpoints, read_state
+from gantune.trainables.trial import run_local
 
 
 @pytest.mark.parametrize("size", [28, 32])

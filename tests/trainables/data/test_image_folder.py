@@ -6,8 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from trainables import data
-from trainables.data.image_folder import ImageFolderError
+from gantune.trainables import data
+from gantune.trainables.data.image_folder import ImageFolderError
 
 
 def write_image(path: Path, colour: tuple[int, int, int], size=(40, 30)) -> None:

@@ -6,8 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from spaces.registry import UnknownNameError
-from trainables import data
+from gantune.spaces.registry import UnknownNameError
+from gantune.trainables import data
 
 
 def options_for(name: str, tmp_path: Path) -> dict:

@@ -1,7 +1,7 @@
 import torch
 
-from trainables import data
-from trainables.data import textures
+from gantune.trainables import data
+from gantune.trainables.data import textures
 
 
 def test_train_domains_are_unpaired_and_balanced():

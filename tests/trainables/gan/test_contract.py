@@ -6,13 +6,13 @@ import math
 import pytest
 import torch
 
-from trainables.contract import TrialContext
-from trainables.gan.conditioning import CONDITIONINGS
-from trainables.gan.config import GanConfig
-from trainables.gan.losses import LOSSES
-from trainables.gan.trainer import GanTrainer
-from trainables.nets.gan import GAN_NETS
-from trainables.trial import run_local
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.gan.conditioning import CONDITIONINGS
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.losses import LOSSES
+from gantune.trainables.gan.trainer import GanTrainer
+from gantune.trainables.nets.gan import GAN_NETS
+from gantune.trainables.trial import run_local
 
 COMBINATIONS = list(itertools.product(LOSSES.names(), CONDITIONINGS.names(), GAN_NETS.names()))
 TINY = {"width": 0.0625, "batch_size": 8, "z_dim": 4, "ae_code_dim": 4}

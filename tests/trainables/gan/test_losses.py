@@ -3,9 +3,9 @@ import math
 import pytest
 import torch
 
-from trainables.gan.config import GanConfig
-from trainables.gan.losses import LOSSES, LossContext, gradient_norm_penalty, pull_away
-from trainables.nets.gan import DiscriminatorOutput
+from gantune.trainables.gan.config import GanConfig
+from gantune.trainables.gan.losses import LOSSES, LossContext, gradient_norm_penalty, pull_away
+from gantune.trainables.nets.gan import DiscriminatorOutput
 
 
 def out(score):
@@ -79,6 +79,6 @@ def test_config_errors_name_the_problem():
     with pytest.raises(ValueError, match=r"beta1 = 1.5 is outside \[0.0, 1.0\]"):
         GanConfig(beta1=1.5)
     with pytest.raises(ValueError, match="valid sizes: 28, 32, 64"):
-        from trainables.nets.gan import build_generator
+        from gantune.trainables.nets.gan import build_generator
 
         build_generator("mlp", 4, 1, 30, 1.0)

@@ -3,8 +3,8 @@ import json
 import pytest
 import torch
 
-from spaces.registry import UnknownNameError
-from trainables.metrics.backends import (
+from gantune.spaces.registry import UnknownNameError
+from gantune.trainables.metrics.backends import (
     BACKENDS,
     WEIGHTS_DIR,
     CnnBackend,
@@ -13,7 +13,7 @@ from trainables.metrics.backends import (
     get_backend,
     state_digest,
 )
-from trainables.metrics.inception import FIDInception
+from gantune.trainables.metrics.inception import FIDInception
 
 
 @pytest.mark.parametrize("name", ["fmnist-cnn", "leather-denim-cnn"])
@@ -77,7 +77,7 @@ def test_inception_identity_is_a_digest_of_the_weights(tmp_path, monkeypatch):
     import importlib
     import os
 
-    fid_module = importlib.import_module("trainables.metrics.fid")
+    fid_module = importlib.import_module("gantune.trainables.metrics.fid")
 
     path = tmp_path / "pt_inception-2015-12-05-6726825d.pth"
     path.write_bytes(b"a" * 1000)

@@ -9,10 +9,10 @@ import json
 
 import pytest
 
-from trainables import data
-from trainables.data import fashion_mnist
-from trainables.metrics.backends import WEIGHTS_DIR, CnnBackend
-from trainables.metrics.feature_training import RECIPES, cpu_identity, train_features
+from gantune.trainables import data
+from gantune.trainables.data import fashion_mnist
+from gantune.trainables.metrics.backends import WEIGHTS_DIR, CnnBackend
+from gantune.trainables.metrics.feature_training import RECIPES, cpu_identity, train_features
 
 
 @pytest.mark.slow
@@ -34,9 +34,9 @@ def test_retraining_reproduces_the_committed_weights(name, tmp_path):
 def test_a_users_class_folders_get_a_feature_net_that_becomes_their_default(tmp_path, capsys):
     from PIL import Image
 
-    from search.cli import main
-    from trainables.metrics import fid, resolve_backend
-    from trainables.metrics.fid import derived_name
+    from gantune.search.cli import main
+    from gantune.trainables.metrics import fid, resolve_backend
+    from gantune.trainables.metrics.fid import derived_name
 
     for name, colour in (("roses", (200, 20, 30)), ("daisies", (240, 240, 240))):
         for i in range(12):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+from gantune.trainables import data
+from gantune.trainables.metrics import class_agreement, fid, real_floor, reference_statistics
+from gantune.trainables.metrics.backends import get_backend
+from gantune.trainables.metrics.frechet import GaussianStats
 from tests.conftest import ROOT
-from trainables import data
-from trainables.metrics import class_agreement, fid, real_floor, reference_statistics
-from trainables.metrics.backends import get_backend
-from trainables.metrics.frechet import GaussianStats
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from trainables.metrics import GaussianStats, frechet_distance
+from gantune.trainables.metrics import GaussianStats, frechet_distance
 
 
 def random_covariance(rng, dim, rank=None):

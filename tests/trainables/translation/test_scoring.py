@@ -5,9 +5,9 @@ the same way, the colour transfer moves item colours, and each reference is what
 import pytest
 import torch
 
-from trainables.metrics.backends import get_backend
-from trainables.translation.pairs import load_domains, renderings
-from trainables.translation.scoring import (
+from gantune.trainables.metrics.backends import get_backend
+from gantune.trainables.translation.pairs import load_domains, renderings
+from gantune.trainables.translation.scoring import (
     Scorer,
     colour_transfer,
     energy_distance,

@@ -8,15 +8,15 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from trainables import data
-from trainables.classifier import head_accuracies
-from trainables.contract import TrialContext
-from trainables.metrics.backends import WEIGHTS_DIR, get_backend
-from trainables.trial_data import trial_data
-from trainables.vae.conditional_scores import ConditionalScorer
-from trainables.vae.conditions import conditions_of
-from trainables.vae.config import VaeConfig
-from trainables.vae.trainer import VaeTrainer
+from gantune.trainables import data
+from gantune.trainables.classifier import head_accuracies
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.metrics.backends import WEIGHTS_DIR, get_backend
+from gantune.trainables.trial_data import trial_data
+from gantune.trainables.vae.conditional_scores import ConditionalScorer
+from gantune.trainables.vae.conditions import conditions_of
+from gantune.trainables.vae.config import VaeConfig
+from gantune.trainables.vae.trainer import VaeTrainer
 
 CPU = torch.device("cpu")
 
@@ -92,7 +92,7 @@ def test_heads_are_matched_by_name_and_a_missing_head_is_an_error():
 
 @pytest.mark.parametrize("net", ["dense", "conv", "infogan"])
 def test_the_posterior_starts_at_the_priors_width(net):
-    from trainables.nets.vae import build_vae
+    from gantune.trainables.nets.vae import build_vae
 
     torch.manual_seed(0)
     encoder, _ = build_vae(net, 1, 28, 8, 0, 0.25)

@@ -8,10 +8,10 @@ import pytest
 import torch
 from scipy import stats
 
-from trainables import data
-from trainables.data import products as product
-from trainables.vae.conditions import Conditions
-from trainables.vae.elbo import elbo, kl_divergence
+from gantune.trainables import data
+from gantune.trainables.data import products as product
+from gantune.trainables.vae.conditions import Conditions
+from gantune.trainables.vae.elbo import elbo, kl_divergence
 
 
 def test_kl_of_the_prior_to_itself_is_zero_and_matches_the_closed_form():
@@ -74,7 +74,7 @@ def test_generation_requests_name_what_is_valid():
 
 
 def test_the_attribute_classifier_has_a_head_per_attribute(tmp_path):
-    from trainables.trial import run_local
+    from gantune.trainables.trial import run_local
 
     config = {
         "family": "classifier", "net": "dense", "dataset": "fashion-attributes",

@@ -8,7 +8,7 @@ timeout), so the autoscaler decides as it would on the cloud. `FakeCluster` star
 head in a temp dir of its own and on a port of its own, and ends every process it started
 by PID (never `ray stop --force`, which would end every Ray on the machine).
 
-    python -m search.fake_cluster [--idle-minutes 0.2]   # start one, print its address
+    python -m tests.support.fake_cluster [--idle-minutes 0.2]   # start one, print its address
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class FakeCluster:
     def __init__(self, head_cpus: int = 1, idle_minutes: float = 0.2) -> None:
         self.directory = tempfile.mkdtemp(prefix="gantune-fake-")
         self.port = free_port()
-        from trainables.ray_internals import node_ip_address
+        from gantune.trainables.ray_internals import node_ip_address
 
         self.address = f"{node_ip_address()}:{self.port}"
         self.config = fake_config(gcs_address=self.address, idle_minutes=idle_minutes)

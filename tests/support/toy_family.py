@@ -14,12 +14,12 @@ from typing import Any
 
 import torch
 
-from spaces.family import FamilySpace, register
-from spaces.params import Choice, Float, Suggests
-from spaces.presets import Preset
-from trainables.config import check_choice, check_range
-from trainables.contract import TrialContext
-from trainables.families import FAMILIES, Family
+from gantune.spaces.family import FamilySpace, register
+from gantune.spaces.params import Choice, Float, Suggests
+from gantune.spaces.presets import Preset
+from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.contract import TrialContext
+from gantune.trainables.families import FAMILIES, Family
 
 VALLEYS = {"flat": 0.2, "steep": 2.0}  # curvature of (x - target)^2
 
@@ -137,7 +137,7 @@ SPEC = {
     "family": "toy",
     "preset": "toy-basic",
     "strata": [],
-    "plugins": ["tests.search.toy_family"],
+    "plugins": ["tests.support.toy_family"],
     "images_per_iter": 100,
     "eval_samples": 10,
     "fixed": {},

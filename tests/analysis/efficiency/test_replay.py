@@ -1,5 +1,6 @@
-"""The replay of recorded curves: its accounting on cases worked by hand, Ray's schedulers
-driven by it, and its ASHA making the decisions Ray's ASHA made inside real Tune runs, one
+"""The replay of recorded curves: its accounting on cases worked by hand (compute is busy
+worker time, work in flight included), Ray's schedulers driven by it, a sampler choosing
+the trials, and its ASHA making the decisions Ray's ASHA made inside real Tune runs, one
 trial at a time and with three at once."""
 
 import math
@@ -8,16 +9,16 @@ import numpy as np
 import pytest
 from ray.tune.schedulers import FIFOScheduler, HyperBandScheduler
 
-from analysis.load import load_experiment
-from search.cli import main
-from search.curves import curves_of
-from search.efficiency import compute_to, limit_compute, measure, resampled
-from search.methods import METHODS
-from search.replay import METRIC, Curve, simulate, simulate_sync
-from search.scheduler import MemoryRecord, RecordingASHA
+from gantune.analysis.efficiency.methods import METHODS, Task
+from gantune.analysis.efficiency.oracle import oracle, within
+from gantune.analysis.efficiency.pools import curves_of
+from gantune.analysis.efficiency.replay import METRIC, Curve, simulate, simulate_sync
+from gantune.analysis.load import load_experiment
+from gantune.search.cli import main
+from gantune.search.schedulers.asha import MemoryRecord, RecordingASHA
+from gantune.trainables.experiment.files import scheduler_stops
 from tests.conftest import experiment_dir, write_spec
-from tests.search.toy_family import SPEC
-from trainables.experiment.files import scheduler_stops
+from tests.support.toy_family import SPEC
 
 
 def curve(name, values, costs, setup=0.0, setting=""):
@@ -48,16 +49,19 @@ def test_two_workers_known_costs_known_curves_known_answer():
     ]  # fmt: skip
     assert [s.time for s in run.steps] == [1, 2, 2, 3, 4, 4]
     compute, best = run.best_full()
-    assert compute.tolist() == [1, 3, 4, 5, 7, 8]
+    # busy worker time: at t=1, a's 1 s and b's first second in flight; at t=2, 3 done and
+    # a2's second in flight; at t=3, 5 done and b2's first second; then all 8
+    assert compute.tolist() == [2, 4, 4, 6, 8, 8]
     assert best.tolist() == [math.inf, math.inf, 3, 3, 1, 1]
-    assert compute_to(run, 1.0) == 7 and compute_to(run, 0.5) == math.inf
+    assert within(run, 1.0) == 8 and within(run, 0.5) == math.inf
 
 
 def test_start_up_costs_are_charged_at_each_start():
     curves = [curve("a", [5, 3], [1, 1], setup=0.5), curve("b", [4, 1], [2, 2], setup=0.25)]
     run = simulate(curves, [0, 1], 1, fifo(), max_t=2)
     assert [s.compute for s in run.steps] == [1.5, 2.5, 4.75, 6.75]
-    assert limit_compute(curves, [0, 1], 2, 1.0) == 1.5 + 0.25 + 4  # a's first rung, all of b
+    # the oracle knows b is the good one: a to its first result, then all of b
+    assert within(oracle(curves, [0, 1], 1, 2, 0.0), 1.0) == 1.5 + 0.25 + 4
 
 
 def test_synchronous_halving_keeps_the_best_half_at_each_rung():
@@ -89,28 +93,22 @@ def test_every_registered_method_replays_a_pool_and_finds_something():
                     setup=0.3) for i in range(16)]  # fmt: skip
     for name, method in METHODS.items():
         for workers in (1, 4):
-            run = method.run(curves, list(range(16)), workers, 8, 0.5)
+            run = method.run(Task(curves, list(range(16)), workers, 8, 0.5, seed=3))
             assert run.total > 0 and math.isfinite(run.best_full()[1][-1]), (name, workers)
 
 
-def test_measure_compares_each_method_with_random_search_in_the_same_order():
-    rng = np.random.default_rng(0)
-    curves = [curve(f"t{i}", np.sort(rng.uniform(1, 10, 4))[::-1], [1, 1, 1, 1]) for i in range(12)]
-    from search.efficiency import Pool
-
-    result = measure(Pool("p", curves, 4), 2, replicates=5, methods=["ASHA rf 2 grace 1"])
-    assert (result.to_match["random search"] <= 48).all() and result.matched["random search"].all()
-    ratio = result.ratio("ASHA rf 2 grace 1")
-    assert np.allclose(
-        ratio, result.to_match["ASHA rf 2 grace 1"] / result.to_match["random search"]
-    )
-    assert (result.limit_ratio() <= 1).all()  # nothing beats the oracle
-
-
-def test_resampled_pools_draw_settings_and_one_seed_each():
-    curves = [curve(f"{s}-{seed}", [1], [1], setting=s) for s in "abc" for seed in range(2)]
-    pool = resampled(curves, np.random.default_rng(0))
-    assert len(pool) == 3 and len({c.trial_id for c in pool}) == 3
+def test_a_sampler_chooses_every_trial_once_and_a_fixed_order_is_kept():
+    rng = np.random.default_rng(2)
+    curves = [
+        Curve(f"t{i}", np.sort(rng.uniform(1, 10, 4))[::-1], np.ones(4), config={"x": float(i)})
+        for i in range(12)
+    ]
+    order = list(rng.permutation(12))
+    fixed = METHODS.get("random search").run(Task(curves, order, 1, 4, 0.0, seed=0))
+    assert [s.trial for s in fixed.steps if s.iteration == 1] == order
+    sampled = METHODS.get("TPE + ASHA rf 2 grace 1").run(Task(curves, order, 2, 4, 0.0, seed=0))
+    started = [s.trial for s in sampled.steps if s.iteration == 1]
+    assert sorted(started) == list(range(12))  # each setting once, in an order of its own
 
 
 def real_run(tmp_path, capsys, name, concurrent, preset, samples):

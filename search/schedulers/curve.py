@@ -19,8 +19,10 @@ judges a trial by where its curve is heading, and asks one more question:
   finished trials' log ratios at level `confidence`, wide while few have finished) leaves
   it short. Until `min_finished` trials have finished, only the rung rule decides.
 
-Its state (every trial's curve, the finished finals) pickles with the scheduler, so a
-resumed experiment goes on deciding from what it had seen.
+Its state (every trial's curve, the finished finals) is what it was told; on `--resume`
+it is told it again (`records.Remembering`), so a resumed experiment goes on deciding
+from what it had seen. With `mode: max` the extrapolation runs the other way (a positive
+metric such as an accuracy is carried up, not down).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ import numpy as np
 from ray.tune.schedulers import TrialScheduler
 from scipy import stats
 
-from search.scheduler import Record, RecordingASHA
-from trainables.ray_internals import asha_settings
+from gantune.search.schedulers.asha import RecordingASHA
+from gantune.search.schedulers.records import Record
+from gantune.trainables.ray_internals import asha_settings
 
 _EPS = 1e-12
 
@@ -107,51 +110,56 @@ class CurveStopping(RecordingASHA):
         return optimistic > math.log(max(incumbent + offset, _EPS))
 
     def predicted(self, curve: list[float]) -> float:
-        """The final value the curve heads to: a power law through its last `window`
-        points (in log-log), never rising, carried to max_t."""
+        """The final value the curve heads to (signed, as the curve): a power law through
+        its last `window` points in log-log, never getting worse, carried to max_t. The
+        law is fitted to the metric as reported, which must be positive: falling for
+        mode min, rising for mode max."""
         iteration = len(curve)
-        now = curve[-1]
+        _, _, _, mode = asha_settings(self)
+        sign = 1.0 if mode == "min" else -1.0
+        now = sign * curve[-1]  # as reported
         if iteration < 2 or not math.isfinite(now) or now <= 0:
-            return now
+            return curve[-1]
         steps = np.arange(1, iteration + 1, dtype=float)[-self.window :]
-        values = np.log(np.maximum(np.array(curve[-self.window :]), _EPS))
-        slope = min(0.0, float(np.polyfit(np.log(steps), values, 1)[0]))
-        return math.exp(values[-1] + slope * (math.log(self.curve_max_t) - math.log(iteration)))
+        reported = sign * np.array(curve[-self.window :])
+        values = np.log(np.maximum(reported, _EPS))
+        fitted = float(np.polyfit(np.log(steps), values, 1)[0])
+        slope = min(0.0, fitted) if mode == "min" else max(0.0, fitted)
+        ahead = values[-1] + slope * (math.log(self.curve_max_t) - math.log(iteration))
+        return sign * math.exp(ahead)
 
     def judged(self, result: dict, value: float) -> dict:
         """The result as the rung rule sees it: the predicted final value (signed back)."""
         _, _, metric, mode = asha_settings(self)
         return result | {metric: value if mode == "min" else -value}
 
-    # -- Tune's hooks ------------------------------------------------------------------
-    def on_trial_result(self, tune_controller: Any, trial: Any, result: dict) -> str:
+    # -- Tune's hooks (through RecordingASHA, which logs what it is told) ---------------
+    def decide(self, tune_controller: Any, trial: Any, result: dict) -> str:
         time_attr, _, metric, _ = asha_settings(self)
         if result.get("diverged") or metric not in result:
-            return super().on_trial_result(tune_controller, trial, result)
+            return super().decide(tune_controller, trial, result)
         iteration = int(result[time_attr])
         curve = self.observe(trial.trial_id, iteration, self.signed(result))
         judged = self.judged(result, self.predicted(curve[:iteration]))
-        action = super().on_trial_result(tune_controller, trial, judged)
+        action = super().decide(tune_controller, trial, judged)
         own_end = trial.config.get("max_iterations", self.curve_max_t)
         if (
             action == TrialScheduler.CONTINUE
             and self.curve_grace <= iteration < own_end
             and self.hopeless(curve, iteration)
         ):
-            self.record.add(trial.trial_id, iteration)
+            self.stop_early(trial.trial_id, iteration)
             return TrialScheduler.STOP
         return action
 
-    def on_trial_complete(self, tune_controller: Any, trial: Any, result: dict) -> None:
+    def complete(self, tune_controller: Any, trial: Any, result: dict) -> None:
         time_attr, _, metric, _ = asha_settings(self)
         curve = self.best_so_far.get(trial.trial_id)
         if not curve or metric not in result or result.get("diverged"):
-            super().on_trial_complete(tune_controller, trial, result)
+            super().complete(tune_controller, trial, result)
             return
         ended = int(result.get(time_attr, 0))
-        super().on_trial_complete(
-            tune_controller, trial, self.judged(result, self.predicted(curve[:ended]))
-        )
+        super().complete(tune_controller, trial, self.judged(result, self.predicted(curve[:ended])))
         if ended >= self.curve_max_t:
             final = self.signed(result)
             self.finished[trial.trial_id] = [*curve[: self.curve_max_t - 1], final]
