@@ -17,7 +17,8 @@ and fails with a message naming both, rather than misbehaving on another release
   removed outright) counts as a failure. This patches `Trial._handle_ray_actor_error` so
   that an actor whose node died is a preemption too (asking the GCS's actor and node
   tables, `ray._private.state`); a trial that errors by itself still counts and stops
-  after `max_failures`.
+  after `max_failures`. Where the GCS has not decided yet, the trial is retried at once
+  and the verdict is awaited in a thread, so Tune's controller never waits on it.
 - `autoscaling`: whether the connected cluster runs Ray's autoscaler (the status its
   monitor publishes in the GCS's internal key-value store);
 - the experiment snapshot's file format (`trainables.experiment.files`) is a Tune
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import threading
 import time
 from typing import Any
 
@@ -102,12 +104,11 @@ def autoscaling() -> bool:
     return bool(_internal_kv_get(ray_constants.DEBUG_AUTOSCALING_STATUS))
 
 
-def is_node_loss(error: Any, wait_s: float = NODE_DEATH_WAIT_S) -> bool:
-    """Whether an actor error is the loss of the actor's node. The caller often hears of
-    it first ("actor unavailable: socket closed", or a death of unknown cause) while the
-    GCS is still health-checking the node, so ask the GCS until it has decided: the node
-    dead (a loss) or the actor dead of its own cause on a live node (the trial's process
-    died: a failure). Undecided after `wait_s` counts as a failure."""
+def node_verdict(error: Any) -> bool | None:
+    """One look at the GCS: True if the actor's node is dead (a loss), False if the actor
+    died of its own cause on a live node (its process died: a failure) or there is no
+    evidence of a node loss, None while undecided (the caller often hears of it first,
+    "actor unavailable: socket closed", while the GCS is still health-checking the node)."""
     if getattr(error, "preempted", False) or NODE_DIED in str(error):
         return True
     actor_id = getattr(error, "actor_id", None)
@@ -116,26 +117,46 @@ def is_node_loss(error: Any, wait_s: float = NODE_DEATH_WAIT_S) -> bool:
     import ray
     from ray._private.state import state
 
+    try:
+        actor = state.actor_table(actor_id)
+        node_id = actor.get("Address", {}).get("NodeID")
+        alive = {node["NodeID"]: node["Alive"] for node in ray.nodes()}
+    except Exception:  # the GCS unreachable: no evidence of a node loss
+        return False
+    if node_id and alive.get(node_id) is False:
+        return True
+    cause = str(actor.get("DeathCause", ""))
+    if actor.get("State") == "DEAD" and OUT_OF_SCOPE not in cause:
+        return NODE_DIED in cause  # else its process died on a live node
+    return None
+
+
+def is_node_loss(error: Any, wait_s: float = NODE_DEATH_WAIT_S) -> bool:
+    """Whether an actor error is the loss of its node, asking the GCS until it decides;
+    undecided after `wait_s` counts as a failure."""
     deadline = time.monotonic() + wait_s
     while True:
-        try:
-            actor = state.actor_table(actor_id)
-            node_id = actor.get("Address", {}).get("NodeID")
-            alive = {node["NodeID"]: node["Alive"] for node in ray.nodes()}
-        except Exception:  # the GCS unreachable: no evidence of a node loss
-            return False
-        if node_id and alive.get(node_id) is False:
-            return True
-        cause = str(actor.get("DeathCause", ""))
-        if actor.get("State") == "DEAD" and OUT_OF_SCOPE not in cause:
-            return NODE_DIED in cause  # else its process died on a live node
+        verdict = node_verdict(error)
+        if verdict is not None:
+            return verdict
         if time.monotonic() > deadline:
             return False
         time.sleep(0.5)
 
 
+def settle_later(trial: Any, error: Any) -> None:
+    """The background half of an undecided actor error: the trial was retried as a
+    preemption; if the GCS decides it was the trial's own failure, it counts after all."""
+    if not is_node_loss(error):
+        trial.gantune_preemptions = getattr(trial, "gantune_preemptions", 1) - 1
+        trial.run_metadata.num_failures += 1
+
+
 def count_node_loss_as_preemption() -> None:
-    """Make Tune count an actor lost with its node as a preemption (once per process)."""
+    """Make Tune count an actor lost with its node as a preemption (once per process),
+    without holding up Tune's controller: an error the GCS has not decided yet is retried
+    as a preemption at once, and counted as a failure later if it turns out to be one
+    (decided in a thread of its own; no result, checkpoint or scheduling waits for it)."""
     check_ray("Trial._handle_ray_actor_error and ray._private.state (the actor table)")
     from ray.tune.experiment.trial import Trial
 
@@ -144,10 +165,13 @@ def count_node_loss_as_preemption() -> None:
     original = Trial._handle_ray_actor_error
 
     def handle(self: Any, exc: Any) -> None:
-        if is_node_loss(exc):
-            self.gantune_preemptions = getattr(self, "gantune_preemptions", 0) + 1
-            return  # a preemption: retried from the last checkpoint, not counted
-        original(self, exc)
+        verdict = node_verdict(exc)
+        if verdict is False:
+            original(self, exc)
+            return
+        self.gantune_preemptions = getattr(self, "gantune_preemptions", 0) + 1
+        if verdict is None:  # a preemption for now; the GCS decides in the background
+            threading.Thread(target=settle_later, args=(self, exc), daemon=True).start()
 
     handle.gantune = True  # type: ignore[attr-defined]
     Trial._handle_ray_actor_error = handle

@@ -81,3 +81,27 @@ def test_robustness_falls_with_epsilon(small_split):
         and table.loc[0.25, "plain"] < 0.5 * table.loc[0.0, "plain"]
     )
     assert (table["nonzero"] >= table["plain"] - 0.02).all()  # fewer pixels perturbed, less damage
+
+
+def test_the_classifier_command_encodes_test_labels_with_the_training_names(tmp_path, monkeypatch):
+    """Regression: test labels were encoded on their own, so codes shifted between splits
+    (train [0, 1, 2] against test [0, 1] when the test split lacked a class)."""
+    from PIL import Image
+
+    from gantune.trainables.classifier import standalone
+    from gantune.trainables.classifier.training import FitConfig
+
+    for split, names in (("train", ("a", "b", "c")), ("test", ("a", "c"))):
+        for name in names:
+            folder = tmp_path / split / name
+            folder.mkdir(parents=True)
+            Image.new("RGB", (8, 8), (10 * len(name), 0, 0)).save(folder / "0.png")
+    seen = {}
+    monkeypatch.setattr(standalone, "fit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(standalone, "accuracy", lambda m, images, ids: seen.setdefault("ids", ids))
+    config = standalone.ClassifierConfig(
+        net="dense", dataset="image-folder", dataset_options={"root": str(tmp_path), "size": 8},
+        fit=FitConfig(epochs=1),
+    )  # fmt: skip
+    standalone.train(config, torch.device("cpu"))
+    assert seen["ids"].tolist() == [0, 2]  # c keeps its training code

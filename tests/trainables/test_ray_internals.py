@@ -81,3 +81,42 @@ def test_an_actor_dead_on_a_live_node_is_a_failure(monkeypatch):
 def test_an_undecided_gcs_counts_as_a_failure(monkeypatch):
     gcs(monkeypatch, [("ALIVE", "", True)])
     assert not ray_internals.is_node_loss(unavailable(), wait_s=0)
+
+
+def test_the_controller_never_waits_on_a_verdict(monkeypatch):
+    """An error the GCS has not decided yet returns at once (retried as a preemption);
+    results keep being handled while the verdict is pending; a process that died by itself
+    on a live node counts as a failure once the GCS says so."""
+    import threading
+    import time
+
+    decide = threading.Event()
+
+    def actor_table(actor_id):
+        if decide.is_set():
+            return {"Address": {"NodeID": "n1"}, "State": "DEAD", "DeathCause": "worker died"}
+        return {"Address": {"NodeID": "n1"}, "State": "ALIVE", "DeathCause": ""}
+
+    import ray
+    from ray._private import state
+
+    monkeypatch.setattr(state.state, "actor_table", actor_table)
+    monkeypatch.setattr(ray, "nodes", lambda: [{"NodeID": "n1", "Alive": True}])
+    pause = time.sleep
+    monkeypatch.setattr(ray_internals.time, "sleep", lambda s: pause(0.01))
+    ray_internals.count_node_loss_as_preemption()
+    trial = SimpleNamespace(run_metadata=SimpleNamespace(num_failures=0))
+    started = time.perf_counter()
+    Trial._handle_ray_actor_error(trial, unavailable())
+    assert time.perf_counter() - started < 0.5  # it did not wait for the GCS
+    assert trial.run_metadata.num_failures == 0 and trial.gantune_preemptions == 1
+    handled = 0
+    while handled < 200:  # the controller goes on with other trials' results meanwhile
+        handled += 1
+        pause(0.001)
+    assert trial.run_metadata.num_failures == 0  # still pending, still not counted
+    decide.set()
+    deadline = time.monotonic() + 5
+    while trial.run_metadata.num_failures == 0 and time.monotonic() < deadline:
+        pause(0.01)
+    assert trial.run_metadata.num_failures == 1 and trial.gantune_preemptions == 0

@@ -15,7 +15,7 @@ from gantune.trainables.classifier.standalone import build
 from gantune.trainables.classifier.training import FitConfig, Fitter, accuracy, head_accuracies
 from gantune.trainables.config import check_choice, check_range
 from gantune.trainables.contract import ConfigSetting, TrialContext
-from gantune.trainables.data.vocabulary import say
+from gantune.trainables.data.notes import say
 from gantune.trainables.families import FAMILIES, Family
 from gantune.trainables.nets.classifier import CLASSIFIER_NETS
 from gantune.trainables.trial_data import TrialData, trial_data

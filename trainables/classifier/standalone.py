@@ -38,7 +38,10 @@ def train(
     train_images, train_labels = data.load(config.dataset, "train", **options)
     test_images, test_labels = data.load(config.dataset, "test", **options)
     train_ids, names = data.classes(config.dataset, train_labels, **options)
-    test_ids, _ = data.classes(config.dataset, test_labels, **options)
+    # the test split is encoded with the training split's names (a class only in test: -1)
+    test_ids, _ = data.classes(config.dataset, test_labels, names, "test", **options)
+    known = test_ids >= 0
+    test_images, test_ids = test_images[known], test_ids[known]
     torch.manual_seed(config.fit.seed)
     model = build(config.net, train_images, len(names))
     fit(model, train_images, train_ids, config.fit, device, log)

@@ -55,8 +55,11 @@ def class_chroma(train: Split, classes: int) -> torch.Tensor:
 
 
 def tinted(grey: torch.Tensor, labels: torch.Tensor, tints: torch.Tensor) -> torch.Tensor:
-    known = labels.clamp_min(0).cpu()
-    out = grey.float().cpu() * tints[known][:, :, None, None]
+    """Each item's class tint on its grey; an item of unknown class (-1) gets the mean of
+    the class tints, not any one class's."""
+    per_item = torch.cat([tints, tints.mean(0, keepdim=True)])  # the last row: unknown
+    index = torch.where(labels.cpu() >= 0, labels.cpu(), len(tints))
+    out = grey.float().cpu() * per_item[index][:, :, None, None]
     return out.round().clamp(0, 255).to(torch.uint8)
 
 

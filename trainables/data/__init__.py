@@ -21,7 +21,8 @@ import torch
 
 from gantune.spaces.registry import Registry
 from gantune.trainables.data import color, fashion_mnist, image_folder, products, textures
-from gantune.trainables.data.vocabulary import Vocabulary, say
+from gantune.trainables.data.notes import say
+from gantune.trainables.data.vocabulary import Vocabulary
 
 Classes = tuple[torch.Tensor, list[str]]
 
@@ -86,7 +87,7 @@ def folder_classes(labels: Any, options: dict) -> Classes:
     root = Path(options["root"]).expanduser()
     if image_folder.detect_layout(root) == "cyclegan" or options.get("layout") == "cyclegan":
         return labels, ["A", "B"]
-    return labels, image_folder.class_folders(root)
+    return labels, image_folder.training_classes(root)
 
 
 @dataclass(frozen=True)

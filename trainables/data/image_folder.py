@@ -13,17 +13,21 @@ ones) for testing, and at least one of every class or attribute value that has t
 images (`trainables.data.holdout`). Class names and attribute values come from the
 training split (`trainables.data.vocabulary`).
 
-Real folders are messy: CSV lines with stray commas, rows whose image is missing,
-unreadable images. The whole folder is read first; then either one error lists every
-problem by file and line (the default), or, with `on_bad=skip`, the bad entries are left
-out and a message says how many and which. Nothing is dropped without a word.
+Real folders are messy: CSV lines with stray commas, blank or repeated ids, rows whose
+image is missing, unreadable images. The whole folder is read first; then either one
+error lists every problem by file and line (the default), or, with `on_bad=skip`, the bad
+entries are left out and a message says how many and which. What is not an entry at all
+is said too, with counts and the first names: stray files, images without a CSV row, a
+test class folder without a training twin (with a hint when the names differ only in
+case), a class folder with no training image (it gets no id). Names (files, folders, ids)
+are read as text and NFC-normalised before they are matched or hashed. Every file under
+the root is used in exactly one split or named; each message is said once per process.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +37,8 @@ import pandas as pd
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from gantune.trainables.data.holdout import holdout, too_small
+from gantune.trainables.data.holdout import holdout, nfc, too_small
+from gantune.trainables.data.notes import listing, say
 from gantune.trainables.data.vocabulary import cells, check_choices
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
@@ -49,28 +54,47 @@ class ImageFolderError(ValueError):
 
 @dataclass
 class Problems:
-    """What is wrong in a folder, each with where it is."""
+    """What is wrong in a folder, each with where it is, and what is not used and why."""
 
     found: list[str] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # stray files: said, not refused
+    ignored: dict[str, list[str]] = field(default_factory=dict)  # why -> names
+
+    def ignore(self, why: str, names: list[str]) -> None:
+        if names:
+            self.ignored.setdefault(why, []).extend(names)
 
     def settle(self, root: Path, on_bad: str) -> None:
+        say(
+            f"{root}: {why}: {len(names)} ({listing(names)})" for why, names in self.ignored.items()
+        )
         if not self.found:
             return
-        listing = "\n".join(f"  - {problem}" for problem in self.found)
+        listed = "\n".join(f"  - {problem}" for problem in self.found)
         if on_bad == "refuse":
             raise ImageFolderError(
                 f"{root}: {len(self.found)} problem(s); fix them, or pass on_bad=skip to "
-                f"leave those entries out:\n{listing}"
+                f"leave those entries out:\n{listed}"
             )
-        print(f"{root}: skipped {len(self.found)} bad entr(ies):\n{listing}", file=sys.stderr)
+        say([f"{root}: skipped {len(self.found)} bad entr(ies):\n{listed}"])
 
 
-def image_files(directory: Path, problems: Problems) -> list[Path]:
-    files = sorted(p for p in directory.iterdir() if p.is_file())
-    for stray in (p for p in files if p.suffix.lower() not in IMAGE_SUFFIXES):
-        problems.ignored.append(f"{stray}: not an image file (ignored)")
-    return [p for p in files if p.suffix.lower() in IMAGE_SUFFIXES]
+def image_files(directory: Path, problems: Problems, root: Path) -> list[Path]:
+    """The images of a folder (sorted); anything else in it is said and left out."""
+    entries = sorted(directory.iterdir())
+    stray = [p for p in entries if p.is_file() and p.suffix.lower() not in IMAGE_SUFFIXES]
+    problems.ignore("not an image file, left out", [str(p.relative_to(root)) for p in stray])
+    inner = [p for p in entries if p.is_dir()]
+    problems.ignore("a folder inside an image folder, not read", [
+        f"{p.relative_to(root)}/" for p in inner
+    ])  # fmt: skip
+    return [p for p in entries if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES]
+
+
+def say_beside(root: Path, used: set[str], problems: Problems, what: str) -> None:
+    """Entries at the root that the layout does not read."""
+    others = [p for p in sorted(root.iterdir()) if p.name not in used]
+    names = [p.name + ("/" if p.is_dir() else "") for p in others]
+    problems.ignore(f"beside {what}, not read", names)
 
 
 def read_image(path: Path, size: int, channels: int) -> np.ndarray:
@@ -122,81 +146,117 @@ class Request:
 
 
 def load_cyclegan(request: Request, csv_name: str):
+    root, problems = request.root, request.problems
     paths, domains = [], []
     for domain, name in enumerate(CYCLEGAN_DIRS[request.split]):
-        directory = request.root / name
+        directory = root / name
         if not directory.is_dir():
-            raise ImageFolderError(f"{request.root} has no {name}/ folder (CycleGAN layout)")
-        found = image_files(directory, request.problems)
+            raise ImageFolderError(f"{root} has no {name}/ folder (CycleGAN layout)")
+        found = image_files(directory, problems, root)
         paths += found
         domains += [domain] * len(found)
-    images, kept = read_images(paths, request.size, request.channels, request.problems)
+    layout = {n for names in CYCLEGAN_DIRS.values() for n in names}
+    say_beside(root, layout, problems, "trainA/ trainB/ testA/ testB/")
+    images, kept = read_images(paths, request.size, request.channels, problems)
     return images, torch.tensor([domains[i] for i in kept], dtype=torch.int64)
+
+
+def class_images(base: Path, problems: Problems, root: Path) -> dict[str, list[Path]]:
+    """Per class folder (its NFC name), its images; files beside the folders are said."""
+    loose = [p for p in sorted(base.iterdir()) if p.is_file()]
+    problems.ignore("a file outside any class folder, left out", [
+        str(p.relative_to(root)) for p in loose
+    ])  # fmt: skip
+    found: dict[str, list[Path]] = {}
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):  # one name written two
+        found.setdefault(nfc(folder.name), []).extend(image_files(folder, problems, root))
+    return found  # ways (NFC, NFD) is one class
+
+
+def training_classes(root: Path) -> list[str]:
+    """The class names: the training split's class folders that hold an image (NFC,
+    sorted). An empty one gets no id."""
+    base = root / "train" if (root / "train").is_dir() else root
+    return sorted(
+        {
+            nfc(p.name)
+            for p in base.iterdir()
+            if p.is_dir() and any(f.suffix.lower() in IMAGE_SUFFIXES for f in p.iterdir())
+        }
+    )
+
+
+def twin_hint(name: str, classes: list[str]) -> str:
+    near = [c for c in classes if c.casefold() == name.casefold()]
+    return f"{name} (train/ has {near[0]!r}: the names differ in case)" if near else name
 
 
 def load_classes(request: Request, csv_name: str):
     """Class ids of the training split's class folders (sorted names); a class folder
-    found only in test/ is named and left out."""
-    root = request.root
+    found only in test/, or empty in training, is named and left out."""
+    root, problems = request.root, request.problems
     own_split = (root / "train").is_dir()
-    base = root / request.split if own_split else root
-    if own_split and not base.is_dir():
+    if own_split and not (root / request.split).is_dir():
         raise ImageFolderError(f"{root} has no {request.split}/ folder")
-    classes = class_folders(root)
-    if not classes:
-        raise ImageFolderError(f"{base} has no class sub-folders (one folder per class)")
-    strangers = sorted(p.name for p in base.iterdir() if p.is_dir() and p.name not in classes)
-    if strangers:
-        request.problems.ignored.append(
-            f"{base}: class folder(s) not in training, left out: {', '.join(strangers)}"
-        )
+    training = class_images(root / "train" if own_split else root, problems, root)
+    classes = training_classes(root)
+    if not training:
+        raise ImageFolderError(f"{root} has no class sub-folders (one folder per class)")
+    empty = sorted(name for name, files in training.items() if not files)
+    problems.ignore("a class folder with no training image, given no id", empty)
+    if own_split:
+        say_beside(root, {"train", "test"}, problems, "train/ and test/")
+        found = training if request.split == "train" else class_images(
+            root / request.split, problems, root
+        )  # fmt: skip
+        strangers = [twin_hint(n, classes) for n in found if n not in classes and found[n]]
+        problems.ignore("a test/ class folder with no train/ twin, left out", strangers)
+    else:
+        found = training
     paths, labels = [], []
     for index, name in enumerate(classes):
-        folder = base / name
-        found = image_files(folder, request.problems) if folder.is_dir() else []
-        paths += found
-        labels += [index] * len(found)
+        paths += found.get(name, [])
+        labels += [index] * len(found.get(name, []))
     if not own_split:
         keep = split_of([p.name for p in paths], [[str(x) for x in labels]], request.split,
                         request.test_share)  # fmt: skip
         paths, labels = [paths[i] for i in keep], [labels[i] for i in keep]
-    images, kept = read_images(paths, request.size, request.channels, request.problems)
+    images, kept = read_images(paths, request.size, request.channels, problems)
     return images, torch.tensor([labels[i] for i in kept], dtype=torch.int64)
 
 
-def class_folders(root: Path) -> list[str]:
-    """The class names: the training split's sub-folders, sorted."""
-    base = root / "train" if (root / "train").is_dir() else root
-    return sorted(p.name for p in base.iterdir() if p.is_dir())
-
-
 def read_table(path: Path, problems: Problems) -> pd.DataFrame:
-    """The attributes CSV; a line with the wrong number of fields is a problem (by line)."""
+    """The attributes CSV, every cell as text (NFC): an id is a name (`0012` stays
+    `0012`), and one blank cell does not turn a column into numbers. A line with the wrong
+    number of fields, a blank id or a repeated one is a problem (by line)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or "id" not in header:
         raise ImageFolderError(f"{path} has no 'id' column")
-    rows = []
+    rows, first_line = [], {}
+    position = header.index("id")
     for row in reader:
         if not row:
             continue
+        line = reader.line_num
         if len(row) != len(header):
             problems.found.append(
-                f"{path}, line {reader.line_num}: {len(row)} fields, the header has "
+                f"{path}, line {line}: {len(row)} fields, the header has "
                 f"{len(header)} ({','.join(row)[:80]})"
             )
             continue
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=header)
-    return table.apply(numeric_if_possible)
-
-
-def numeric_if_possible(column: pd.Series) -> pd.Series:
-    try:
-        return pd.to_numeric(column)
-    except (ValueError, TypeError):
-        return column
+        row = [nfc(cell) for cell in row]
+        key = row[position].strip()
+        if not key:
+            problems.found.append(f"{path}, line {line}: no id")
+            continue
+        if key in first_line:
+            problems.found.append(f"{path}, line {line}: id {key} repeats line {first_line[key]}")
+            continue
+        first_line[key] = line
+        rows.append([*row[:position], key, *row[position + 1 :]])
+    return pd.DataFrame(rows, columns=header, dtype=object)
 
 
 def load_attributes(request: Request, csv_name: str):
@@ -205,21 +265,31 @@ def load_attributes(request: Request, csv_name: str):
     if not table_path.is_file() or not images_dir.is_dir():
         raise ImageFolderError(f"{root} needs {csv_name} and an images/ folder (attributes layout)")
     table = read_table(table_path, problems)
-    by_stem = {p.stem: p for p in image_files(images_dir, problems)}
-    keys = table["id"].astype(str)
+    say_beside(root, {csv_name, "images"}, problems, f"{csv_name} and images/")
+    by_stem: dict[str, Path] = {}
+    for path in image_files(images_dir, problems, root):
+        stem = nfc(path.stem)
+        if stem in by_stem:
+            problems.found.append(
+                f"images/: two images for id {stem}: {by_stem[stem].name}, {path.name}"
+            )
+            continue
+        by_stem[stem] = path
+    keys = table["id"]
     missing = ~keys.isin(by_stem)
     for position in np.flatnonzero(missing.to_numpy()):
         problems.found.append(f"{table_path}, row id {keys.iloc[position]}: no image in images/")
-    unused = set(by_stem) - set(keys)
-    if unused:
-        problems.ignored.append(f"{len(unused)} image(s) in images/ with no row in {csv_name}")
+    unused = sorted(set(by_stem) - set(keys))
+    problems.ignore(f"an image in images/ with no row in {csv_name}, left out", [
+        by_stem[stem].name for stem in unused
+    ])  # fmt: skip
     table = table[~missing].reset_index(drop=True)
     if request.test_share > 0:
         groups = [cells(table[c]).fillna("").tolist() for c in ATTRIBUTE_COLUMNS if c in table]
-        keep = split_of(table["id"].astype(str).tolist(), groups, request.split, request.test_share)
+        keep = split_of(table["id"].tolist(), groups, request.split, request.test_share)
         table = table.iloc[keep]
     table = table.reset_index(drop=True)
-    paths = [by_stem[str(key)] for key in table["id"]]
+    paths = [by_stem[key] for key in table["id"]]
     images, kept = read_images(paths, request.size, request.channels, problems)
     return images, table.iloc[kept].reset_index(drop=True)
 

@@ -18,7 +18,6 @@ long-tailed and have empty cells; a held-out share rarely holds every value. So:
 from __future__ import annotations
 
 import math
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -155,9 +154,3 @@ class Vocabulary:
             tuple(tuple(g) for g in saved.get("grouped", ())),
             saved.get("missing", "unknown"),
         )
-
-
-def say(notes: list[str], where: str = "") -> None:
-    """Print what a vocabulary did (to stderr, once per message)."""
-    for note in dict.fromkeys(notes):
-        print(f"{where}{note}", file=sys.stderr)

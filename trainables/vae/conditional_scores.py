@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
-from gantune.trainables.data.vocabulary import say
+from gantune.trainables.data.notes import say
 from gantune.trainables.metrics.backends import get_backend
 from gantune.trainables.vae.conditions import Conditions
 

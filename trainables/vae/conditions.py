@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 
 from gantune.trainables import data
-from gantune.trainables.data.vocabulary import OTHER, Vocabulary, say
+from gantune.trainables.data.notes import say
+from gantune.trainables.data.vocabulary import OTHER, Vocabulary
 from gantune.trainables.trial_data import TrialData
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from gantune.analysis.efficiency.measures import BUDGETS, iqm, measure, normalised_regret
 from gantune.analysis.efficiency.methods import METHODS, ORACLE, Method, Task
-from gantune.analysis.efficiency.oracle import within
 from gantune.analysis.efficiency.pools import Pool, pool_of, read_pool
 from gantune.analysis.efficiency.ranks import nemenyi, rankings
 from gantune.analysis.efficiency.replay import Curve, Replay, Step

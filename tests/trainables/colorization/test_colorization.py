@@ -68,3 +68,14 @@ def test_colorize_writes_every_image_under_its_own_name(tmp_path, capsys):
     with Image.open(tmp_path / "out" / "grey.png") as written:
         assert written.mode == "RGB" and written.size == (28, 28)
     assert main(["translate", str(tmp_path / "trial"), str(folder), "-o", str(tmp_path / "t")]) == 0
+
+
+def test_an_item_of_unknown_class_gets_the_mean_tint_not_class_zeros():
+    """Regression: `tinted` gave unknown labels (-1) class 0's tint."""
+    from gantune.trainables.colorization.scoring import tinted
+
+    grey = torch.full((2, 1, 2, 2), 100, dtype=torch.uint8)
+    tints = torch.tensor([[2.0, 1.0, 1.0], [1.0, 1.0, 2.0]])
+    made = tinted(grey, torch.tensor([0, -1]), tints)
+    assert made[0, :, 0, 0].tolist() == [200, 100, 100]
+    assert made[1, :, 0, 0].tolist() == [150, 100, 150]  # the mean of the two tints

@@ -2,6 +2,7 @@
 same items score as a perfect translation, the floor is the untranslated input scored
 the same way, the colour transfer moves item colours, and each reference is what it says."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -82,8 +83,14 @@ def test_colour_transfer_moves_item_pixels_and_keeps_the_background():
     assert item_colours(moved) == pytest.approx(item_colours(blue), abs=2 / 255)
 
 
-def test_energy_distance_is_zero_for_one_sample_and_grows_with_a_shift():
-    rng = torch.Generator().manual_seed(0)
-    x = torch.rand(200, 3, generator=rng).numpy()
-    assert energy_distance(x, x) == pytest.approx(0, abs=1e-9)
+def test_energy_distance_is_unbiased_for_two_samples_of_one_distribution():
+    """Regression: the within-sample means counted each item's zero distance to itself,
+    so two samples of one distribution scored about 2 E|X - X'| / n, not 0."""
+    rng = np.random.default_rng(0)
+    pairs = [(rng.random((200, 3)), rng.random((200, 3))) for _ in range(30)]
+    found = np.mean([energy_distance(x, y) for x, y in pairs])
+    bias = 2 * np.mean([np.linalg.norm(x[:, None] - x[None], axis=-1).mean() for x, _ in pairs])
+    bias *= 1 / 199  # what the biased estimate added: 2 E|X - X'| / (n - 1), about 0.007
+    assert abs(found) < bias / 5
+    x = rng.random((200, 3))
     assert energy_distance(x, x + 0.5) > energy_distance(x, x + 0.1) > 0
