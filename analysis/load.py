@@ -35,10 +35,10 @@ DROP_RAY_FIELDS = (
 )  # fmt: skip
 
 
-def stratify_key(family: str) -> str:
+def family_stratify_by(family: str) -> str:
     from gantune import spaces  # noqa: F401  (registers the built-in families)
 
-    return FAMILY_SPACES.get(family).stratify_key
+    return FAMILY_SPACES.get(family).stratify_by
 
 
 def flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def load_experiment(directory: str | Path) -> pd.DataFrame:
         raise FileNotFoundError(f"{directory} is not a gantune experiment (no spec.yaml)")
     metric, mode, max_t = spec["metric"], spec["mode"], int(spec["scheduler"]["max_t"])
     # Specs from before the family seam name no stratify key: the family's is meant.
-    stratify_by = spec.get("stratify_by") or stratify_key(spec["family"])
+    stratify_by = spec.get("stratify_by") or family_stratify_by(spec["family"])
     stops = scheduler_stops(directory)
     legacy_max_t = max_t if stops is None else None
     rows: list[dict[str, Any]] = []

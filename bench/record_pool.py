@@ -59,7 +59,7 @@ def evaluation_noise(trial_dir: Path, metric: str, seeds: int) -> dict:
     }
 
 
-def write_record(name: str, pool: Any, noise: dict) -> dict:
+def write_record(name: str, pool: Any, noise: dict, folder: Path = DATA) -> dict:
     """NAME.json: where the pool came from, its size, and its metric's noise."""
     record = {
         "name": name,
@@ -69,7 +69,7 @@ def write_record(name: str, pool: Any, noise: dict) -> dict:
         "metric": str(pool["metric"].iloc[0]),
         "noise": noise,
     }
-    DATA.joinpath(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    folder.joinpath(f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
     return record
 
 
@@ -91,6 +91,10 @@ def main() -> None:
     parser.add_argument("experiments", nargs="*", type=Path)
     parser.add_argument("--noise-seeds", type=int, default=20)
     parser.add_argument("--noise-from", help="only write NAME.json, with this pool's noise")
+    parser.add_argument("--out", type=Path, default=DATA, help="where NAME.parquet goes")
+    parser.add_argument(
+        "--full-only", action="store_true", help="leave out trials that did not reach max_t"
+    )
     args = parser.parse_args()
     if args.noise_from:
         return borrow_noise(args.name, args.noise_from)
@@ -104,14 +108,21 @@ def main() -> None:
     metric = str(frame["metric"].iloc[0])
     keep += [metric] if metric not in keep else []
     pool = frame[keep]
-    path = write_parquet(pool, DATA / f"{args.name}.parquet")
+    if args.full_only:  # a run cut short by its time limit: only whole curves make a pool
+        reached = pool.groupby("trial_id")["training_iteration"].transform("max")
+        short = pool.loc[reached < pool["max_t"], "trial_id"].unique()
+        if len(short):
+            print(f"left out {len(short)} trial(s) that did not reach max_t: {', '.join(short)}")
+        pool = pool[reached >= pool["max_t"]]
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = write_parquet(pool, args.out / f"{args.name}.parquet")
     final = final_rows(frame)
     values = final[metric].astype(float)
     best = final.loc[values[values.map(math.isfinite)].idxmin()]
     started = time.perf_counter()
     noise = evaluation_noise(Path(best["trial_dir"]), metric, args.noise_seeds)
     seconds = round(time.perf_counter() - started, 1)
-    record = write_record(args.name, pool, noise | {"seconds": seconds})
+    record = write_record(args.name, pool, noise | {"seconds": seconds}, args.out)
     print(f"{path}: {len(pool)} rows, {record['trials']} trials")
     print(f"{metric} over {args.noise_seeds} evaluation seeds of the best trial: "
           f"{noise['mean']:.2f} ± {noise['std']:.2f}")  # fmt: skip

@@ -159,9 +159,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the measurements here")
     parser.add_argument("-o", "--output", type=Path, default=Path("search_efficiency.html"))
     parser.add_argument("--markdown", type=Path, help="print the tables of a stored --json")
+    parser.add_argument("--lucic", type=Path, help="only the Lucic ranking of a GAN pool file")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))
+        return
+    if args.lucic:
+        print(lucic_ranking(pd.read_parquet(args.lucic)) or f"{args.lucic}: not a GAN pool")
         return
     pools = [read_pool(path) for path in pool_paths(args.pools)]
     frames = {

@@ -23,6 +23,7 @@ COMMANDS = {
     "search": "gantune.search.commands.search",
     "dashboard": "gantune.search.commands.dashboard",
     "report": "gantune.search.commands.report",
+    "check-family": "gantune.search.commands.check_family",
 }
 
 

@@ -131,7 +131,8 @@ def plan_of(spec: ExperimentSpec) -> Plan:
         preset.check()
         if spec.strata:
             preset = preset.restricted(spec.stratify_by, list(spec.strata))
-        strata = Strata(spec.stratify_by, preset.choices(spec.stratify_by) if spec.stratify else ())
+        stratified = spec.stratify and bool(spec.stratify_by)  # a family may have no key
+        strata = Strata(spec.stratify_by, preset.choices(spec.stratify_by) if stratified else ())
         preset.check()
     except ValueError as error:
         raise ConfigError(str(error)) from None
@@ -163,7 +164,10 @@ def plan_of(spec: ExperimentSpec) -> Plan:
         resources=spec.resources,
         max_failures=spec.max_failures,
         reuse_actors=spec.reuse_actors,
-        plugins=tuple(spec.plugins),
+        # a plugin file by its absolute path: Ray's workers may start elsewhere
+        plugins=tuple(
+            str(Path(m).expanduser().resolve()) if m.endswith(".py") else m for m in spec.plugins
+        ),
         study_store=spec.study_store,
         storage_root=Path(spec.storage_path).expanduser() if spec.storage_path else results_root(),
         spec_record=spec.to_dict(),

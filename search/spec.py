@@ -79,7 +79,7 @@ class ExperimentSpec:
         describe = family_of(self)
         defaults = {
             "preset": describe.default_preset,
-            "stratify_by": describe.stratify_key,
+            "stratify_by": describe.stratify_by,
             "metric": describe.metric,
             "mode": describe.mode,
         }

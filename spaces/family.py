@@ -26,7 +26,7 @@ class FamilySpace:
     space: Space  # (trial, preset) -> config; draws only
     presets: dict[str, Preset]
     default_preset: str
-    stratify_key: str  # studies give each of its values the same number of trials
+    stratify_by: str  # studies give each of its values the same number of trials
     metric: str  # reported every iteration; what ASHA and Optuna optimise
     mode: str  # "min" or "max"
     pbt_mutable: tuple[str, ...] = ()  # multiplicative perturbations must stay valid

@@ -34,7 +34,7 @@ FILES = {
                 space=space,
                 presets={"basic": Preset("basic", RANGES)},
                 default_preset="basic",
-                stratify_key="shape",
+                stratify_by="shape",
                 metric="distance",
                 mode="min",
             )

@@ -14,8 +14,10 @@ import importlib
 import importlib.util
 import os
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gantune.spaces.registry import Registry
@@ -52,13 +54,33 @@ def plugin_modules() -> list[str]:
     return [name for name in os.environ.get(PLUGINS_VARIABLE, "").split(",") if name.strip()]
 
 
+def import_plugin(module: str) -> Any:
+    """A module that registers families of its own: a dotted name, or a `.py` file (which
+    becomes the module named by its stem, so that Ray's workers find the same name)."""
+    module = module.strip()
+    try:
+        if not module.endswith(".py"):
+            return importlib.import_module(module)
+        path = Path(module).expanduser().resolve()
+        if path.stem in sys.modules and getattr(sys.modules[path.stem], "__file__", "") == str(
+            path
+        ):
+            return sys.modules[path.stem]
+        if not path.is_file():
+            raise ImportError(f"no file {path}")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        loaded = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[path.stem] = loaded
+        spec.loader.exec_module(loaded)  # type: ignore[union-attr]
+        return loaded
+    except ImportError as error:
+        raise ValueError(f"cannot import plugin module {module!r}: {error}") from error
+
+
 def import_plugins(modules: Iterable[str]) -> None:
     """Import modules that register families of their own (both layers)."""
     for module in modules:
-        try:
-            importlib.import_module(module.strip())
-        except ImportError as error:
-            raise ValueError(f"cannot import plugin module {module!r}: {error}") from error
+        import_plugin(module)
 
 
 @functools.cache

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     load_families()
     for name, family in FAMILY_SPACES.items():
         print(f"{name}: {family.summary}")
-        print(f"  metric: {family.metric} ({family.mode})   stratified by: {family.stratify_key}")
+        print(f"  metric: {family.metric} ({family.mode})   stratified by: {family.stratify_by}")
         for preset_name, preset in sorted(family.presets.items()):
             default = " (default)" if preset_name == family.default_preset else ""
             print(f"  preset {preset_name}{default}: {preset.summary}")

@@ -45,7 +45,7 @@ SPEC_CASES = {
     ),
     "unknown sampler": (
         {"sampler": {"kind": "grid"}},
-        "unknown sampler 'grid'; valid choices: tpe, random, cmaes",
+        "unknown sampler 'grid'; valid choices: cmaes, random, tpe",
     ),
     "unknown scheduler key": (
         {"scheduler": {"kind": "asha", "maxt": 4}},

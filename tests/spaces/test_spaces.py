@@ -84,9 +84,9 @@ def test_the_stores_replay_records_what_optuna_recorded(family, preset):
         config = space.space(trial, chosen)
         replayed = replay_distributions(config, space.space, chosen, Strata("", ()))
         assert replayed == trial.distributions, (family, preset, seed)
-        strata = Strata(space.stratify_key, chosen.choices(space.stratify_key))
+        strata = Strata(space.stratify_by, chosen.choices(space.stratify_by))
         stratified = replay_distributions(config, space.space, chosen, strata)
-        assert set(stratified) == set(trial.distributions) | {space.stratify_key}
+        assert set(stratified) == set(trial.distributions) | {space.stratify_by}
 
 
 @pytest.mark.parametrize(
@@ -118,10 +118,10 @@ def test_every_family_descriptor_is_complete():
         default = family.preset()
         assert default.name == family.default_preset
         for preset in family.presets.values():
-            assert family.stratify_key in preset.params, (name, preset.name)
-            assert preset.choices(family.stratify_key)
+            assert family.stratify_by in preset.params, (name, preset.name)
+            assert preset.choices(family.stratify_by)
             config = draw_with(family, preset)
-            assert family.stratify_key in config
+            assert family.stratify_by in config
 
 
 def draw_with(family, preset):

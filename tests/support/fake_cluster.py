@@ -29,7 +29,7 @@ import yaml
 
 FAKE_HEAD_TYPE = "ray.head.default"  # the head node type and id the fake provider knows
 FAKE_HEAD_ID = "fffffffffffffffffffffffffffffffffffffffffffffffffff00000"
-RECIPE = Path(__file__).resolve().parents[1] / "cluster.yaml"
+RECIPE = Path(__file__).resolve().parents[2] / "cluster.yaml"
 
 
 def fake_config(

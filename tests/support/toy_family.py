@@ -123,7 +123,7 @@ register(
             ),
         },
         default_preset="toy-basic",
-        stratify_key="valley",
+        stratify_by="valley",
         metric="error",
         mode="min",
         pbt_mutable=("step",),

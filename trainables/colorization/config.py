@@ -1,8 +1,10 @@
 """A colorization trial's hyperparameters, validated before any data is read.
 
-Defaults are pix2pix's (Isola et al. 2017) colorization setting: a U-Net generator, a
-PatchGAN that sees the grey input beside the colour image, the adversarial loss plus
-lambda_l1 = 100 times L1, Adam 2e-4 (0.5, 0.999), batch norm. The objective is what
+Defaults are pix2pix's (Isola et al. 2017) colorization setting: in Lab, a U-Net that
+predicts the chroma ab from the lightness L (dropout 0.5 in its inner decoder levels, at
+test time too), a PatchGAN that sees the input beside the colouring, the adversarial loss
+plus lambda_l1 = 100 times L1, Adam 2e-4 (0.5, 0.999), batch norm. `space: rgb` predicts
+all three RGB channels from the grey instead. The objective is what
 pix2pix compares: "l1+gan" (both terms), "gan" (the conditional GAN alone, lambda_l1
 ignored) and "l1" (no adversarial term, no discriminator)."""
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from gantune.trainables import data
 from gantune.trainables.adversarial import ADVERSARIAL
+from gantune.trainables.colorization.lab import SPACES
 from gantune.trainables.config import check_choice, check_range
 from gantune.trainables.metrics.backends import BACKENDS, trained_names
 from gantune.trainables.nets.translation import NORMS
@@ -25,6 +28,7 @@ PATCHES = {1: 0, 16: 1, 34: 2, 70: 3}  # a PatchGAN's receptive field -> its str
 class ColorizationConfig:
     dataset: str = "fashion-mnist-color"
     dataset_options: dict[str, Any] = field(default_factory=dict)
+    space: str = "lab"  # or rgb: all three channels from the grey (lab.SPACES)
     objective: str = "l1+gan"
     loss: str = "ns"  # the shared adversarial loss (ns, lsgan, hinge...)
     lambda_l1: float = 100.0
@@ -33,6 +37,7 @@ class ColorizationConfig:
     d_patch: int = 16  # the PatchGAN's receptive field in pixels: 1, 16, 34 or 70
     ndf: int = 32
     norm: str = "batch"
+    dropout: float = 0.5  # in the U-Net's inner decoder levels, on at test time too
     lr: float = 2e-4
     beta1: float = 0.5
     beta2: float = 0.999
@@ -43,6 +48,8 @@ class ColorizationConfig:
         check_choice("dataset", self.dataset, data.DATASETS.names())
         data.check_options(self.dataset, self.dataset_options)
         check_choice("objective", self.objective, list(OBJECTIVES))
+        check_choice("space", self.space, list(SPACES))
+        check_range("dropout", self.dropout, 0.0, 0.9)
         check_choice("loss", self.loss, ADVERSARIAL.names())
         check_choice("norm", self.norm, NORMS.names())
         check_choice("d_patch", self.d_patch, list(PATCHES))

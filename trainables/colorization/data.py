@@ -43,7 +43,7 @@ def load_split(dataset: str, options: dict, device: torch.device, split: str) ->
 
 
 def read_folder(source: Path, size: int) -> tuple[list[Path], torch.Tensor]:
-    """Every image of a folder, colour or grey, as grey inputs at the trained size."""
+    """Every image of a folder, colour or grey, as RGB at the trained size (the
+    colouriser takes its lightness, or its grey)."""
     files = image_files(source)
-    images = torch.from_numpy(np.stack([read_image(path, size, 3) for path in files]))
-    return files, grey_of(images)
+    return files, torch.from_numpy(np.stack([read_image(path, size, 3) for path in files]))

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from gantune.trainables.colorization.config import ColorizationConfig
 from gantune.trainables.colorization.data import read_folder
-from gantune.trainables.colorization.nets import UNet, max_depth
+from gantune.trainables.colorization.model import Colouriser
+from gantune.trainables.colorization.nets import max_depth
 from gantune.trainables.colorization.trainer import ColorizationTrainer
 from gantune.trainables.families import FAMILIES, Family
 from gantune.trainables.generate import load_checkpoint
 from gantune.trainables.metrics import prepare_fid, resolve_backend
-from gantune.trainables.translation.apply import translate
 from gantune.trainables.translation.commands import FOLDER_TRANSLATORS
 
 
@@ -47,15 +47,15 @@ def colourise_folder(
     config = resolved.model
     _, size, _ = state["meta"]["image_shape"]
     depth = min(config.depth, max_depth(size))
-    generator = UNet(1, 3, config.ngf, depth, config.norm)
+    generator = Colouriser(config.space, config.ngf, depth, config.norm, config.dropout)
     generator.load_state_dict(state["trainer"]["generator"])
-    files, grey = read_folder(Path(source).expanduser(), size)
+    files, images = read_folder(Path(source).expanduser(), size)
     destination = Path(destination).expanduser()
     destination.mkdir(parents=True, exist_ok=True)
     from PIL import Image
 
     written = []
-    for path, image in zip(files, translate(generator.eval(), grey), strict=True):
+    for path, image in zip(files, generator.colourise(images), strict=True):
         Image.fromarray(image.permute(1, 2, 0).numpy()).save(destination / path.name)
         written.append(destination / path.name)
     return written

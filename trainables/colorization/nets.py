@@ -1,6 +1,8 @@
 """The colorizer's nets: a U-Net generator (Ronneberger et al. 2015, as pix2pix uses it:
 4x4 stride-2 convs down, LeakyReLU 0.2, batch norm after the first; transposed convs up,
-ReLU, each level concatenated with its mirror on the way down; tanh out) and a PatchGAN
+ReLU, each level concatenated with its mirror on the way down; tanh out; dropout 0.5 in
+the decoder of every inner level, on at training and at test time alike: pix2pix's only
+noise) and a PatchGAN
 that judges the grey input and a colour image side by side, with 0 to 3 stride-2 layers
 (receptive fields of 1, 16, 34 and 70 pixels). An image whose side is not a multiple of
 2^depth is padded for the generator and cropped back."""
@@ -14,10 +16,29 @@ from torch import nn
 from gantune.trainables.nets.translation import NORMS
 
 
+class Noise(nn.Module):
+    """Dropout that stays on at test time (pix2pix's generator noise)."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.dropout(x, self.rate, training=True) if self.rate > 0 else x
+
+
 class Level(nn.Module):
     """One U-Net level: down, the inner levels, up; the input joins the output."""
 
-    def __init__(self, outer: int, inner: int, below: nn.Module | None, norm: str, first: bool):
+    def __init__(
+        self,
+        outer: int,
+        inner: int,
+        below: nn.Module | None,
+        norm: str,
+        first: bool,
+        dropout: float = 0.0,
+    ):
         super().__init__()
         down: list[nn.Module] = [] if first else [nn.LeakyReLU(0.2, True)]
         down.append(nn.Conv2d(outer, inner, 4, 2, 1, bias=norm != "batch"))
@@ -29,6 +50,7 @@ class Level(nn.Module):
             nn.ReLU(True),
             nn.ConvTranspose2d(middle, outer, 4, 2, 1, bias=norm != "batch"),
             NORMS.get(norm)(outer),
+            Noise(dropout),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -39,13 +61,21 @@ class Level(nn.Module):
 
 
 class UNet(nn.Module):
-    def __init__(self, in_channels: int, out_channels: int, ngf: int, depth: int, norm: str):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        ngf: int,
+        depth: int,
+        norm: str,
+        dropout: float = 0.0,
+    ):
         super().__init__()
         self.multiple = 2**depth
         widths = [ngf * min(2**k, 8) for k in range(depth)]
         below: nn.Module | None = None
         for k in reversed(range(1, depth)):
-            below = Level(widths[k - 1], widths[k], below, norm, first=False)
+            below = Level(widths[k - 1], widths[k], below, norm, first=False, dropout=dropout)
         self.first = nn.Conv2d(in_channels, widths[0], 4, 2, 1)
         self.below = below
         middle = widths[0] * 2 if below is not None else widths[0]

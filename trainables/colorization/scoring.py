@@ -2,7 +2,10 @@
 little scores and what real colour images score (each with the same sample count):
 
 - `fid`: FID of the colourised items on the dataset's colour-aware feature net;
-- `l1`, `psnr`, `ssim`: paired with the true colour image of each item;
+- `l1`, `psnr`, `ssim`: paired with the true colour image of each item; `ab_l1`,
+  `ab_psnr`, `ab_ssim`: the same on the chroma channels alone (`colour_scores`), where
+  the grey copy is a true floor; `in_palette`: the share of items whose mean colour lands
+  in their class's palette;
 - `colourfulness`: Hasler & Suesstrunk's (2003) metric, the mean over items (the real
   test images' is the target: higher is not better past it), and `palette`: the energy
   distance of per-item mean colours to the real test items' (0: the same spread);
@@ -18,6 +21,7 @@ import math
 
 import torch
 
+from gantune.trainables.colorization.colour_scores import Palettes, ab_scores
 from gantune.trainables.colorization.data import Split, grey_of
 from gantune.trainables.metrics import fid
 from gantune.trainables.metrics.image_similarity import l1, ssim
@@ -64,22 +68,24 @@ def tinted(grey: torch.Tensor, labels: torch.Tensor, tints: torch.Tensor) -> tor
 
 
 class Scorer:
-    def __init__(self, dataset: str, options: dict, backend: str, device) -> None:
+    def __init__(self, dataset: str, options: dict, backend: str, device, train: Split) -> None:
         self.dataset, self.options, self.backend, self.device = dataset, options, backend, device
+        self.palettes = Palettes(train.colour, train.labels)
 
-    def score(self, made: torch.Tensor, truth: torch.Tensor) -> dict[str, float]:
+    def score(self, made: torch.Tensor, truth: torch.Tensor, labels: torch.Tensor):
         reference = (self.dataset, "test")
         scores = {
             "fid": fid(made, reference, self.backend, self.options, self.device),
             "colourfulness": colourfulness(made),
             "palette": energy_distance(item_colours(made), item_colours(truth)),
+            "in_palette": self.palettes.share_in(made, labels),
         }
         if made.shape == truth.shape:
             scores |= {
                 "l1": float(l1(made, truth).mean()),
                 "psnr": psnr(made, truth),
                 "ssim": float(ssim(made, truth).mean()),
-            }
+            } | ab_scores(made, truth)
         return scores
 
 
@@ -100,12 +106,16 @@ def references(scorer: Scorer, test: Split, train: Split, count: int) -> dict[st
         "real": train.colour[:count],
     }
     found = {}
+    unpaired = ("fid", "colourfulness", "palette", "in_palette")
     for prefix, made in cases.items():
-        scores = scorer.score(made.to(truth.device), truth)
+        # the real case: other items (training's), with their own classes
+        own = train.labels[:count] if prefix == "real" else labels
+        scores = scorer.score(made.to(truth.device), truth, own)
         if prefix == "real":  # different items: only the unpaired scores mean anything
-            scores = {k: v for k, v in scores.items() if k in ("fid", "colourfulness", "palette")}
+            scores = {k: v for k, v in scores.items() if k in unpaired}
         found |= {f"{prefix}_{name}": value for name, value in scores.items()}
     found["truth_colourfulness"] = colourfulness(truth)
+    found["truth_in_palette"] = scorer.palettes.share_in(truth, labels)
     _references[key] = {k: v for k, v in found.items() if math.isfinite(v)}
     return _references[key]
 

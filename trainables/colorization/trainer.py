@@ -1,5 +1,6 @@
-"""Training one colorizer (pix2pix): G maps a grey item to colour; D judges the grey item
-beside a colour one (real or G's). D's loss is halved, as pix2pix does; G's loss is the
+"""Training one colorizer (pix2pix): G maps an item's lightness to its colour (in Lab, its
+chroma ab; or, `space: rgb`, all three RGB channels from the grey); D judges the input
+beside a colouring (real or G's). D's loss is halved, as pix2pix does; G's loss is the
 adversarial term plus lambda_l1 times the L1 distance to the true colours ("l1+gan"),
 the adversarial term alone ("gan"), or L1 alone with no D at all ("l1")."""
 
@@ -12,14 +13,13 @@ import torch
 from gantune.trainables.adversarial import ADVERSARIAL
 from gantune.trainables.colorization.config import PATCHES, ColorizationConfig
 from gantune.trainables.colorization.data import load_split
-from gantune.trainables.colorization.nets import UNet, max_depth, patch_discriminator
+from gantune.trainables.colorization.model import Colouriser
+from gantune.trainables.colorization.nets import max_depth, patch_discriminator
 from gantune.trainables.colorization.scoring import Scorer, references
 from gantune.trainables.contract import ConfigSetting, TrialContext
-from gantune.trainables.images import to_unit
 from gantune.trainables.metrics import resolve_backend
 from gantune.trainables.nets.translation import init_weights
 from gantune.trainables.sampler import BatchSampler
-from gantune.trainables.translation.apply import translate
 
 
 class ColorizationTrainer:
@@ -30,12 +30,14 @@ class ColorizationTrainer:
         self.test_split = load_split(config.dataset, options, self.device, "test")
         size = self.train_split.colour.shape[-1]
         depth = min(config.depth, max_depth(size))
-        self.generator = init_weights(UNet(1, 3, config.ngf, depth, config.norm)).to(self.device)
+        generator = Colouriser(config.space, config.ngf, depth, config.norm, config.dropout)
+        self.generator = init_weights(generator).to(self.device)
         self.adversarial = config.objective != "l1"
         self.discriminator = None
         if self.adversarial:
             layers = PATCHES[config.d_patch]
-            critic = patch_discriminator(4, config.ndf, layers, config.norm)
+            pair = 1 + generator.out_channels  # the input beside a colouring
+            critic = patch_discriminator(pair, config.ndf, layers, config.norm)
             self.discriminator = init_weights(critic).to(self.device)
         betas = (config.beta1, config.beta2)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr, betas=betas)
@@ -47,20 +49,21 @@ class ColorizationTrainer:
         self.loss = ADVERSARIAL.get(config.loss)
         self.sampler = BatchSampler(len(self.train_split.colour), context.seed, self.device)
         backend = resolve_backend(config.dataset, config.fid_backend, options)
-        self.scorer = Scorer(config.dataset, options, backend, self.device)
+        self.scorer = Scorer(config.dataset, options, backend, self.device, self.train_split)
         self.images_seen = 0
 
     @property
     def epoch(self) -> float:
         return self.images_seen / len(self.train_split.colour)
 
-    def judge(self, grey: torch.Tensor, colour: torch.Tensor) -> torch.Tensor:
-        return self.discriminator(torch.cat([grey, colour], dim=1))
+    def judge(self, inputs: torch.Tensor, colouring: torch.Tensor) -> torch.Tensor:
+        return self.discriminator(torch.cat([inputs, colouring], dim=1))
 
     def step(self, totals: dict[str, float]) -> None:
         index = self.sampler.next(self.config.batch_size)
-        grey = to_unit(self.train_split.grey[index])
-        real = to_unit(self.train_split.colour[index])
+        colour = self.train_split.colour[index]
+        grey = self.generator.inputs(colour)  # the lightness (Lab) or the luma (RGB)
+        real = self.generator.targets(colour)
         with self.context.autocast():
             fake = self.generator(grey)
             loss_l1 = (fake - real).abs().mean()
@@ -94,21 +97,22 @@ class ColorizationTrainer:
             self.step(totals)
         return {name: total / steps for name, total in totals.items()}
 
-    def colourise(self, grey: torch.Tensor) -> torch.Tensor:
-        return translate(self.generator, grey)
+    def colourise(self, images: torch.Tensor) -> torch.Tensor:
+        """uint8 grey (or colour) items -> uint8 RGB, as pix2pix tests (`model.test_mode`)."""
+        return self.generator.colourise(images)
 
     def evaluate(self, samples: int) -> dict[str, float]:
         count = min(samples, len(self.test_split.colour))
-        made = self.colourise(self.test_split.grey[:count])
-        metrics = self.scorer.score(made, self.test_split.colour[:count])
+        made = self.colourise(self.test_split.colour[:count])  # its lightness, or its grey
+        metrics = self.scorer.score(
+            made, self.test_split.colour[:count], self.test_split.labels[:count]
+        )
         return metrics | references(self.scorer, self.test_split, self.train_split, count)
 
     def grid(self, columns: int) -> torch.Tensor:
         """Three rows: the grey inputs, their colourisations, the true colours."""
-        grey = self.test_split.grey[:columns]
-        return torch.cat(
-            [grey.expand(-1, 3, -1, -1), self.colourise(grey), self.test_split.colour[:columns]]
-        ).cpu()
+        grey, colour = self.test_split.grey[:columns], self.test_split.colour[:columns]
+        return torch.cat([grey.expand(-1, 3, -1, -1), self.colourise(colour), colour]).cpu()
 
     def meta(self) -> dict[str, Any]:
         return {"image_shape": list(self.train_split.colour.shape[1:])}

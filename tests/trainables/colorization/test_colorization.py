@@ -79,3 +79,59 @@ def test_an_item_of_unknown_class_gets_the_mean_tint_not_class_zeros():
     made = tinted(grey, torch.tensor([0, -1]), tints)
     assert made[0, :, 0, 0].tolist() == [200, 100, 100]
     assert made[1, :, 0, 0].tolist() == [150, 100, 150]  # the mean of the two tints
+
+
+def test_lab_matches_scikit_image_and_round_trips():
+    """Within 1e-3 of scikit-image's rgb2lab and lab2rgb (L in [0, 100]; float32 here)."""
+    from skimage import color
+
+    from gantune.trainables.colorization.lab import lab_to_rgb, rgb_to_lab
+
+    rgb = torch.rand(3, 3, 12, 12, generator=torch.Generator().manual_seed(0))
+    ours = rgb_to_lab(rgb)
+    theirs = torch.from_numpy(color.rgb2lab(rgb.permute(0, 2, 3, 1).numpy())).permute(0, 3, 1, 2)
+    assert (ours - theirs.float()).abs().max() < 1e-3
+    back = torch.from_numpy(color.lab2rgb(theirs.permute(0, 2, 3, 1).numpy())).permute(0, 3, 1, 2)
+    assert (lab_to_rgb(theirs) - back.float()).abs().max() < 1e-4
+    assert (lab_to_rgb(ours) - rgb).abs().max() < 1e-4  # the round trip
+
+
+def test_dropout_is_on_in_the_inner_decoder_levels_at_test_time_too():
+    from gantune.trainables.colorization.model import Colouriser, test_mode
+    from gantune.trainables.colorization.nets import Noise
+
+    model = Colouriser("lab", ngf=4, depth=3, norm="batch", dropout=0.5)
+    noises = [m for m in model.modules() if isinstance(m, Noise)]
+    assert len(noises) == 2 and all(n.rate == 0.5 for n in noises)  # the two inner levels
+    images = torch.randint(0, 256, (4, 3, 16, 16), dtype=torch.uint8)
+    model.eval()
+    with test_mode(model):
+        inputs = model.inputs(images)
+        first, second = model(inputs), model(inputs)
+    assert not torch.equal(first, second)  # the generator's noise, as pix2pix tests
+    before = [m.running_mean.clone() for m in model.modules() if hasattr(m, "running_mean")]
+    model.colourise(images)
+    after = [m.running_mean for m in model.modules() if hasattr(m, "running_mean")]
+    assert all(torch.equal(a, b) for a, b in zip(before, after, strict=True))
+    assert not model.training  # test mode put back as it was
+
+
+@pytest.mark.parametrize("space", ["lab", "rgb"])
+def test_a_trained_step_keeps_the_input_lightness_in_lab_only(space):
+    from gantune.trainables.colorization.lab import lightness_of
+    from gantune.trainables.colorization.model import Colouriser
+
+    torch.manual_seed(0)
+    model = Colouriser(space, ngf=8, depth=2, norm="batch", dropout=0.5)
+    colour = torch.randint(40, 216, (8, 3, 16, 16), dtype=torch.uint8)
+    optimizer = torch.optim.Adam(model.parameters(), 1e-2)
+    loss = (model(model.inputs(colour)) - model.targets(colour)).abs().mean()
+    optimizer.zero_grad(), loss.backward(), optimizer.step()
+    inputs = model.inputs(colour)
+    if space == "lab":  # the output's L is the input's, bit for bit, whatever was learnt
+        lab = model.lab(inputs, model(inputs))
+        assert torch.equal(lab[:, :1], (inputs + 1.0) * 50.0)
+        assert torch.allclose(lab[:, :1], lightness_of(colour), atol=1e-4)
+    else:  # predicting RGB changes the lightness it was given
+        drift = (lightness_of(model.colourise(colour)) - lightness_of(colour)).abs().mean()
+        assert drift > 2.0
