@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from gantune.analysis.bands import budget_bands
 from gantune.analysis.load import final_rows
 
 PALETTE = qualitative.D3
@@ -96,40 +97,6 @@ def metric_distribution(frame: pd.DataFrame, label: str) -> go.Figure:
     return figure
 
 
-def bootstrap_best(
-    values: np.ndarray, costs: np.ndarray, mode: str, draws: int, rng: np.random.Generator
-):
-    """Expected best value after k settings (k = 1..n) and after spending compute, with
-    10-90% bands, by resampling the trials (with replacement) in random order."""
-    n = len(values)
-    picks = rng.integers(0, n, size=(draws, n))
-    sampled = values[picks]
-    running = (
-        np.minimum.accumulate(sampled, axis=1)
-        if mode == "min"
-        else np.maximum.accumulate(sampled, axis=1)
-    )
-    spent = np.cumsum(costs[picks], axis=1)
-    grid = np.linspace(spent.min(), spent.max(), 40)
-    on_grid = np.full((draws, len(grid)), np.nan)
-    for row in range(draws):
-        index = np.searchsorted(spent[row], grid, side="right") - 1
-        valid = index >= 0
-        on_grid[row, valid] = running[row, index[valid]]
-    with np.errstate(all="ignore"):
-        by_k = (
-            np.nanmean(running, axis=0),
-            np.nanpercentile(running, 10, axis=0),
-            np.nanpercentile(running, 90, axis=0),
-        )
-        by_cost = (
-            np.nanmean(on_grid, axis=0),
-            np.nanpercentile(on_grid, 10, axis=0),
-            np.nanpercentile(on_grid, 90, axis=0),
-        )
-    return np.arange(1, n + 1), by_k, grid, by_cost
-
-
 def band(figure: go.Figure, x, curves, colour: str, name: str, column: int, legend: bool) -> None:
     mean, low, high = curves
     figure.add_trace(
@@ -165,23 +132,17 @@ def band(figure: go.Figure, x, curves, colour: str, name: str, column: int, lege
 
 def budget_curves(frame: pd.DataFrame, label: str, draws: int = 400, seed: int = 0) -> go.Figure:
     """Expected best metric against the number of settings tried and against compute
-    (training images), bootstrapped over the trials of each variant (Lucic et al., Fig. 5)."""
-    final, metric, mode = final_rows(frame), frame["metric"].iloc[0], frame["mode"].iloc[0]
-    palette = colours(final["variant"].unique().tolist())
+    (training images), bootstrapped over the trials of each variant (Lucic et al., Fig. 5;
+    the bands: `analysis.bands.budget_bands`)."""
+    metric = frame["metric"].iloc[0]
+    found = budget_bands(frame, draws, seed)
+    palette = colours(list(found))
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("against settings sampled", "against training images")
     )
-    rng = np.random.default_rng(seed)
-    for variant, group in sorted(final.groupby("variant"), key=lambda item: item[0]):
-        values = group[metric].to_numpy(dtype=float)
-        values = np.where(np.isfinite(values), values, np.nan)
-        if np.isnan(values).all():
-            continue
-        k, by_k, grid, by_cost = bootstrap_best(
-            values, group["images_seen"].to_numpy(dtype=float), mode, draws, rng
-        )
-        band(figure, k, by_k, palette[variant], variant, 1, True)
-        band(figure, grid, by_cost, palette[variant], variant, 2, False)
+    for variant, bands in found.items():
+        band(figure, bands.settings, bands.by_settings, palette[variant], variant, 1, True)
+        band(figure, bands.images, bands.by_images, palette[variant], variant, 2, False)
     figure.update_layout(title=f"expected best {metric} for a budget", legend_title=key_of(frame))
     figure.update_xaxes(title="settings sampled", row=1, col=1)
     figure.update_xaxes(title="training images spent", row=1, col=2)

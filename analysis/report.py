@@ -22,7 +22,7 @@ from gantune.analysis.sections import ReportContext, Section, contributed
 from gantune.analysis.tables import Importance, family_summary, param_importance, variant_table
 from gantune.spaces.rungs import asha_rungs
 from gantune.trainables.experiment.files import PARQUET_FILE, grid_files, read_spec, store_url
-from gantune.trainables.experiment.store import open_storage
+from gantune.trainables.experiment.study_store import open_storage
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }

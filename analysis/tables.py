@@ -19,6 +19,7 @@ from gantune.analysis.budget import (
     shared_budget,
 )
 from gantune.analysis.load import final_rows
+from gantune.analysis.statistics import fanova_note
 
 
 def best_of(values: pd.Series, mode: str) -> float:
@@ -109,7 +110,7 @@ class Importance:
             return f"not estimated: fewer than {MIN_TRIALS} trials with a finite value"
         return (
             f"fANOVA on the metric at iteration {self.iteration}, the highest iteration that at "
-            f"least half of the trials reached ({self.used} of {self.total} trials)"
+            f"least half of the trials reached, {fanova_note(self.used)} of {self.total}"
         )
 
 

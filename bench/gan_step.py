@@ -65,7 +65,7 @@ def reference_loop(config: GanConfig, root: Path, images: int, device: torch.dev
     dataset = datasets.FashionMNIST(str(root), train=True, download=False, transform=transform)
     loader = DataLoader(dataset, batch_size=BATCH, shuffle=True, drop_last=True, num_workers=0)
     torch.manual_seed(0)
-    net_g = build_generator(config.net, config.z_dim, 1, 28, config.width).to(device)
+    net_g = build_generator(config.net, config.latent_dim, 1, 28, config.width).to(device)
     net_d = Discriminator(config.net, 1, 1, 28, config.width, config.d_batch_norm).to(device)
     betas = (config.beta1, config.beta2)
     opt_g = torch.optim.Adam(net_g.parameters(), lr=config.lr_g, betas=betas)
@@ -80,7 +80,7 @@ def reference_loop(config: GanConfig, root: Path, images: int, device: torch.dev
             net_d.zero_grad()
             loss_real = F.binary_cross_entropy_with_logits(net_d(real).score, ones)
             loss_real.backward()
-            fake = net_g(torch.randn(BATCH, config.z_dim, device=device))
+            fake = net_g(torch.randn(BATCH, config.latent_dim, device=device))
             loss_fake = F.binary_cross_entropy_with_logits(net_d(fake.detach()).score, zeros)
             loss_fake.backward()
             opt_d.step()
@@ -160,7 +160,7 @@ def main() -> None:
         )
         for net in args.nets.split(","):
             config = GanConfig(
-                net=net, loss="ns", batch_size=BATCH, z_dim=100 if net == "mlp" else 64
+                net=net, loss="ns", batch_size=BATCH, latent_dim=100 if net == "mlp" else 64
             )
             runs: dict[str, Callable[[int], float]] = {
                 "reference (PyTorch DCGAN example loop)": lambda n, c=config: reference_loop(

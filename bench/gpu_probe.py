@@ -23,8 +23,10 @@ def train_for(seconds: float, device: str, width: float, queue) -> None:
     from gantune.trainables.trial import build_trainer, resolve
 
     torch.set_num_threads(1)
-    config = {"family": "gan", "net": "infogan", "loss": "ns", "width": width,
-              "batch_size": 64, "z_dim": 62, "images_per_iter": 6400, "device": device}  # fmt: skip
+    config = {
+        "family": "gan", "net": "infogan", "loss": "ns", "width": width, "batch_size": 64,
+        "latent_dim": 62, "images_per_iter": 6400, "device": device,
+    }  # fmt: skip
     resolved = resolve(config)
     trainer = build_trainer(resolved, torch.device(device))
     trainer.train(640)  # warm-up: kernels, allocations

@@ -64,7 +64,7 @@ def search(root: Path, name: str, concurrent: int, args) -> tuple[float, Path]:
 
 
 def checkpoint_cost(directory: Path) -> tuple[float, float]:
-    config = {"net": "mlp", "z_dim": 100, "loss": "ns", "images_per_iter": 64}
+    config = {"net": "mlp", "latent_dim": 100, "loss": "ns", "images_per_iter": 64}
     resolved = resolve(config)
     trainer = build_trainer(resolved, torch.device("cpu"))
     trainer.train(64)

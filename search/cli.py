@@ -10,7 +10,15 @@ import importlib.util
 import os
 import pkgutil
 import sys
+import textwrap
 import traceback
+
+ABOUT = (
+    "gantune searches the hyperparameters of generative models of fashion images (GANs, "
+    "CycleGANs, VAEs, colorizers, and your own): Ray Tune runs the trials, ASHA or "
+    "gantune's schedulers stop the weak ones early on FID, Optuna proposes settings and "
+    "keeps every study, and a report puts the results beside the published numbers."
+)
 
 # Command modules, each exposing `register(subparsers)`; imported lazily so that
 # `gantune data ...` does not pay for importing Ray.
@@ -41,7 +49,13 @@ def contributed_commands() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gantune", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="gantune",
+        description=textwrap.fill(ABOUT, 88),
+        epilog="example:\n  gantune search --study fashion-gan-quick --report\n"
+        "documentation: README.md and docs/ in the repository",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in [*COMMANDS.values(), *contributed_commands()]:
         importlib.import_module(module).register(subparsers)
@@ -53,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     # We checkpoint every iteration on purpose (resumable trials); Tune's warning about
     # frequent experiment snapshots is noise here.
     os.environ.setdefault("TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S", "0")
+    # Tune's default loggers include TensorBoard's, and its banner suggests `tensorboard`,
+    # which gantune does not install: the Tuner adds the JSON and CSV loggers itself.
+    os.environ.setdefault("TUNE_DISABLE_AUTO_CALLBACK_LOGGERS", "1")
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and not getattr(args, "family_options", False):

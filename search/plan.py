@@ -16,9 +16,9 @@ from typing import Any
 
 import optuna
 
+from gantune.search.results_root import results_root
 from gantune.search.schedulers.kinds import SCHEDULERS, SchedulerKind, SchedulerSpec, Study
 from gantune.search.spec import ExperimentSpec, ResourcesSpec, SamplerSpec, check
-from gantune.search.storage import results_root
 from gantune.spaces.family import FAMILY_SPACES, FamilySpace
 from gantune.spaces.params import Float
 from gantune.spaces.presets import Preset

@@ -19,7 +19,7 @@ from gantune.search.samplers import SAMPLERS
 from gantune.search.schedulers.kinds import SCHEDULERS, SchedulerSpec
 from gantune.search.values import read_yaml_file
 from gantune.spaces.family import FAMILY_SPACES, FamilySpace
-from gantune.trainables.config import ConfigError, from_dict
+from gantune.trainables.config import ConfigError, from_dict, upgraded
 from gantune.trainables.experiment.files import SPEC_DIGEST_FILE, SPEC_FILE
 from gantune.trainables.families import import_plugins, load_families
 
@@ -164,11 +164,15 @@ def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
-    """Specs written before the family seam (`losses`, `stratify_losses`, `space`)."""
+    """Specs written before the family seam (`losses`, `stratify_losses`, `space`), and
+    config keys renamed since (`z_dim`: `latent_dim`) in `fixed` and `ranges`."""
     values = {key: value for key, value in raw.items() if key not in DROPPED_KEYS}
     for old, new in RENAMED_KEYS.items():
         if old in values and new not in values:
             values[new] = values.pop(old)
+    for section in ("fixed", "ranges"):
+        if isinstance(values.get(section), dict):
+            values[section] = upgraded(values[section], f"spec {section}")
     return values
 
 

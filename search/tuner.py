@@ -17,19 +17,20 @@ from typing import Any
 
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution
 from ray import tune
+from ray.tune.logger import CSVLoggerCallback, JsonLoggerCallback
 from ray.tune.search.optuna import OptunaSearch
 
 from gantune.search.follow import Action, SnapshotFollower
-from gantune.search.optuna_store import StoreMirror
 from gantune.search.plan import Plan, Strata
 from gantune.search.progress import ProgressPrinter
 from gantune.search.results_log import ResultLog
+from gantune.search.results_root import timestamped
 from gantune.search.retention import CheckpointPruner
 from gantune.search.samplers import SAMPLERS
 from gantune.search.schedulers.kinds import tune_domain
 from gantune.search.schedulers.records import StopRecord
 from gantune.search.spec import write_spec
-from gantune.search.storage import timestamped
+from gantune.search.study_store import StoreMirror
 from gantune.spaces.family import Space
 from gantune.spaces.presets import Preset
 from gantune.trainables.experiment.files import default_store
@@ -158,7 +159,9 @@ def callbacks(experiment: Experiment) -> list[tune.Callback]:
     progress = ProgressPrinter(
         plan.metric, plan.mode, plan.scheduler.max_t, plan.family.shown, experiment.stops
     )
-    return [ResultLog(), SnapshotFollower(snapshot_actions(experiment)), progress]
+    # Tune's own JSON and CSV logs (its analysis reads them), without its TensorBoard one
+    loggers = [JsonLoggerCallback(), CSVLoggerCallback()]
+    return [ResultLog(), SnapshotFollower(snapshot_actions(experiment)), progress, *loggers]
 
 
 def run_config(experiment: Experiment) -> tune.RunConfig:

@@ -15,7 +15,7 @@ from gantune.spaces.family import FamilySpace, register
 from gantune.spaces.params import Choice, Fixed, Float, Param, Suggests
 from gantune.spaces.presets import Preset
 
-SHARED = ("loss", "lr", "beta1", "depth", "ngf", "d_patch")
+SHARED = ("space", "loss", "lr", "beta1", "depth", "ngf", "d_patch")
 
 
 def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
@@ -30,6 +30,7 @@ def space(trial: Suggests, preset: Preset) -> dict[str, Any]:
 
 RANGES: dict[str, Param] = {
     "objective": Choice(("l1+gan", "gan", "l1")),
+    "space": Fixed("lab"),  # pix2pix's: ab from L; `ranges.space: {choices: [lab, rgb]}`
     "loss": Choice(("ns", "lsgan", "hinge")),
     "lambda_l1": Float(1.0, 300.0, log=True),
     "lr": Float(5e-5, 2e-3, log=True),
@@ -62,6 +63,7 @@ PRESETS = {
         RANGES
         | {
             "objective": Fixed("gan"),
+            "space": Fixed("rgb"),  # the report's GAN drew RGB
             "loss": Fixed("ns"),
             "lr": Fixed(2e-4),
             "beta1": Fixed(0.5),
@@ -82,7 +84,7 @@ DESCRIPTOR = register(
         metric="fid",  # of the colourised test items, on a colour-aware feature net
         mode="min",
         pbt_mutable=("lr", "lambda_l1"),
-        shown=("objective", "loss", "lambda_l1", "lr", "depth"),
+        shown=("objective", "space", "loss", "lambda_l1", "lr", "depth"),
         tiny={
             "ngf": 4,
             "ndf": 4,

@@ -95,6 +95,7 @@ DESCRIPTOR = register(
         pbt_mutable=("lr", "lambda_cycle"),
         shown=("n_blocks", "lambda_cycle", "lr", "discriminator", "batch_size"),
         tiny={
+            "dataset_options": {"items": 600},  # a test-sized rendering of leather-denim
             "ngf": 4,
             "ndf": 4,
             "batch_size": 2,

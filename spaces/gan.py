@@ -71,7 +71,7 @@ NARROW: dict[str, Param] = WIDE | {
     "began_k_rate": Fixed(1e-3),
     "began_gamma": Float(0.6, 0.9),
 }
-LUCIC_CONSTANTS = {"net": "infogan", "batch_size": 64, "z_dim": 64}
+LUCIC_CONSTANTS = {"net": "infogan", "batch_size": 64, "latent_dim": 64}
 
 COLLECTION = {"lr_d": 2e-4, "beta1": 0.5, "n_disc": 1, "d_batch_norm": True}
 COLLECTION_POINTS = (
@@ -103,14 +103,14 @@ PRESETS = {
     "seed-defaults": Preset(
         "seed-defaults",
         WIDE | {"loss": Choice((*LUCIC_LOSSES, "ebgan"))},
-        {"net": "infogan", "batch_size": 64, "z_dim": 62, "z_dist": "uniform"},
+        {"net": "infogan", "batch_size": 64, "latent_dim": 62, "z_dist": "uniform"},
         COLLECTION_POINTS,
         summary="pytorch-generative-model-collections settings first, then the wide ranges",
     ),
     "cpu-mini": Preset(
         "cpu-mini",
         MINI,
-        {"net": "mlp", "width": 1.0, "batch_size": 64, "z_dim": 100},
+        {"net": "mlp", "width": 1.0, "batch_size": 64, "latent_dim": 100},
         summary="the MLP GAN of report 001, narrow ranges: fast on a CPU",
     ),
 }
@@ -131,7 +131,7 @@ DESCRIPTOR = register(
             "net": "mlp",
             "width": 0.125,
             "batch_size": 16,
-            "z_dim": 8,
+            "latent_dim": 8,
             "images_per_iter": 64,
             "eval_samples": 64,
         },

@@ -37,7 +37,7 @@ def data_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(os.environ["GANTUNE_DATA"])
 
 
-TINY_FIXED = {"width": 0.125, "batch_size": 32, "z_dim": 16}
+TINY_FIXED = {"width": 0.125, "batch_size": 32, "latent_dim": 16}
 
 
 @pytest.fixture(scope="session")

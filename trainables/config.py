@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 import typing
 from typing import Any, TypeVar
@@ -12,6 +13,22 @@ T = TypeVar("T")
 
 class ConfigError(ValueError):
     """A config key or value that cannot be used; the message names it and the choices."""
+
+
+# Config keys that were renamed (one name per idea: the latent size is `latent_dim` in
+# every family); old configs, specs and checkpoints still read, with a message.
+RENAMED = {"z_dim": "latent_dim"}
+_told: set[str] = set()
+
+
+def upgraded(values: dict[str, Any], where: str = "config") -> dict[str, Any]:
+    """`values` with renamed keys under their new names (said once per process)."""
+    found = {old: new for old, new in RENAMED.items() if old in values and new not in values}
+    for old, new in found.items():
+        if old not in _told:
+            _told.add(old)
+            print(f"note: {where} key {old} is now {new}; read as {new}", file=sys.stderr)
+    return {found.get(key, key): value for key, value in values.items()}
 
 
 def field_names(cls: type) -> list[str]:
@@ -75,3 +92,18 @@ def check_range(
 def check_choice(name: str, value: str, choices: list[str]) -> None:
     if value not in choices:
         raise ConfigError(f"unknown {name} {value!r}; valid choices: {', '.join(choices)}")
+
+
+def check_dataset(dataset: str, options: dict[str, Any], fid_backend: str | None = None) -> None:
+    """A family config's data, the one rule: a registered dataset, options it takes, and
+    a feature backend that exists (registered, or a net trained for a dataset)."""
+    from gantune.trainables import data
+    from gantune.trainables.metrics.backends import BACKENDS, trained_names
+
+    check_choice("dataset", dataset, data.DATASETS.names())
+    try:
+        data.check_options(dataset, options)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if fid_backend is not None:
+        check_choice("fid_backend", fid_backend, BACKENDS.names() + trained_names())

@@ -40,6 +40,9 @@ class Family:
     # Run once in the search driver before any trial: data present, references cached.
     prepare: Callable[[Any], None] = nothing_to_prepare
     generate: Generate | None = None  # `gantune generate` on one of its checkpoints
+    # The options its generate takes (`--label`, `--attr`): it adds them to a parser, so
+    # that `gantune generate --help` can list them under the family's name.
+    generate_options: Callable[[Any], None] | None = None
     # What to do with a trained checkpoint, shown after a search ({checkpoint} filled in).
     hint: str = "gantune generate {checkpoint} -o best.png"
     # The trainer-state entries `generate` and `translate` read: an ended trial outside

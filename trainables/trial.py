@@ -1,4 +1,4 @@
-"""The one trial loop, for every family (DESIGN.md, "The trial loop").
+"""The one trial loop, for every family (docs/architecture.md, docs/families/gan.md).
 
     config dict -> validated settings + family config -> threads, device -> the family's
     trainer (it loads its data, once per process) -> restore -> per iteration: train
@@ -21,7 +21,14 @@ from typing import Any
 import torch
 
 from gantune.spaces.family import FamilySpace, get_family
-from gantune.trainables.config import ConfigError, check_choice, check_range, field_names, from_dict
+from gantune.trainables.config import (
+    ConfigError,
+    check_choice,
+    check_range,
+    field_names,
+    from_dict,
+    upgraded,
+)
 from gantune.trainables.contract import PRECISIONS, Trainer, TrialContext, apply_config
 from gantune.trainables.device import pick_device, set_threads
 from gantune.trainables.experiment.files import SLIM, grid_path, write_config
@@ -70,6 +77,7 @@ class ResolvedConfig:
 def resolve(config: dict[str, Any]) -> ResolvedConfig:
     """Split a flat config into trial settings and the family's config; validate both."""
     load_families()
+    config = upgraded(config)
     name = config.get("family")
     if not name:
         raise ConfigError(

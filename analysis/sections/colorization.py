@@ -17,7 +17,10 @@ from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContex
 from gantune.analysis.tables import markdown
 
 FAMILY = "colorization"
-SCORES = ("fid", "l1", "psnr", "ssim", "colourfulness", "palette")
+SCORES = (
+    "fid", "palette", "in_palette", "ab_l1", "ab_psnr", "ab_ssim", "colourfulness",
+    "l1", "psnr", "ssim",
+)  # fmt: skip
 REFERENCES = {
     "grey": "the grey input copied to 3 channels (floor)",
     "class": "each class's mean colour on the input's grey (baseline)",
@@ -53,7 +56,9 @@ def objective_table(frame: pd.DataFrame) -> pd.DataFrame:
         row |= {name: float(first.get(f"{prefix}_{name}", math.nan)) for name in SCORES}
         rows.append(row)
     if "truth_colourfulness" in first:
-        rows.append({"": "the true colours", "colourfulness": float(first["truth_colourfulness"])})
+        truth = {"colourfulness": float(first["truth_colourfulness"])}
+        truth["in_palette"] = float(first.get("truth_in_palette", math.nan))
+        rows.append({"": "the true colours"} | truth)
     table = pd.DataFrame(rows).set_index("")
     table.attrs["budget"] = budget
     return table
@@ -65,9 +70,12 @@ def sections(context: ReportContext) -> list[Section]:
     text = (
         f"<p>Compared at one budget ({html.escape(table.attrs['budget'].describe())}): the "
         "best trial of each objective, with FID of its colourised test items (a colour-aware "
-        "feature net), L1, PSNR and SSIM against the true colours, colourfulness (Hasler and "
-        "Suesstrunk 2003; the true colours' is the target, more is not better) and the "
-        "palette distance (energy distance of per-item mean colours to the true ones'); "
+        "feature net), the palette distance (energy distance of per-item mean colours to the "
+        "true ones'), the share of items whose mean colour lands in their class's palette "
+        "(in_palette), the chroma error on the ab channels alone (ab_l1 in Lab units, "
+        "ab_psnr, ab_ssim: the grey copy has no chroma, so it is a true floor), "
+        "colourfulness (Hasler and Suesstrunk 2003; the true colours' is the target, more is "
+        "not better), and L1, PSNR and SSIM on RGB (which reward staying grey); "
         "beside them the floor, a baseline and the ceiling, scored the same way. pix2pix "
         "found L1 alone gives plausible but desaturated colours and the cGAN more colourful "
         "ones; the colourfulness and palette columns say whether this study agrees.</p>"

@@ -14,6 +14,7 @@ from gantune.analysis.load import final_rows
 from gantune.analysis.published import ReportedResult, lucic_html, reported_html
 from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
 from gantune.analysis.sections.gan_lucic import LUCIC_GANS, TOP, LucicTable, lucic_table
+from gantune.analysis.statistics import too_few
 from gantune.analysis.tables import markdown
 from gantune.trainables.metrics import real_floor, resolve_backend
 
@@ -102,16 +103,22 @@ def lead(context: ReportContext) -> str:
     found = facts(context)
     table, floor = found["table"], found["floor"]
     parts = []
-    if table.spearman is not None:
+    if table.spearman is None:
+        parts.append(
+            f"Against Lucic et al.'s Fashion-MNIST column: {too_few(table.common, 'losses')}."
+        )
+    else:
+        p_value = table.rankings["best"][2]
         interval = (
-            f" (95% bootstrap interval over trials {table.interval[0]:.2f} to "
-            f"{table.interval[1]:.2f})"
+            f"95% bootstrap interval over trials {table.interval[0]:.2f} to "
+            f"{table.interval[1]:.2f}; "
             if table.interval
             else ""
         )
         parts.append(
             "Spearman rank correlation with Lucic et al. (Fashion-MNIST column, "
-            f"{table.common} rows): <b>{table.spearman:.2f}</b>{interval}."
+            f"{table.common} rows): <b>{table.spearman:.2f}</b> ({interval}permutation p "
+            f"{p_value:.3f})."
         )
     if floor is not None:
         parts.append(

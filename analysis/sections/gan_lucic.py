@@ -6,7 +6,6 @@ p-value."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from scipy import stats
 from gantune.analysis.budget import at_iteration, shared_budget
 from gantune.analysis.load import final_rows
 from gantune.analysis.published import lucic_frame
+from gantune.analysis.statistics import rank_correlation, too_few
 
 FAMILY = "gan"
 TOP = 3  # the mean of each loss's best few settings, besides its very best
@@ -58,7 +58,10 @@ class LucicTable:
     )
 
     def describe_rankings(self) -> list[str]:
-        """One sentence per ranking: the Spearman value, its interval and p-value."""
+        """One sentence per ranking: the Spearman value, its interval and p-value; or that
+        there are too few losses to compare orderings."""
+        if not self.rankings:
+            return [too_few(self.common, "losses")]
         lines = []
         for label, (rho, interval, p) in self.rankings.items():
             low, high = interval or (math.nan, math.nan)
@@ -136,42 +139,17 @@ def lucic_table(frame: pd.DataFrame, backend: str, dataset: str = "fashion-mnist
         (f"mean of the best {TOP}", "top_mean", top_statistic),
     ):
         usable = both[np.isfinite(both[column])]
-        rho = spearman(usable[column], usable["published_mean"])
-        if rho is not None:
+        found = rank_correlation(usable[column], usable["published_mean"])
+        if found is not None:  # none on fewer than MIN_ROWS losses (analysis.statistics)
             interval = bootstrap_interval(
                 final, rows_of, metric, mode, usable["published_mean"], statistic
             )
-            rankings[label] = (
-                rho,
-                interval,
-                permutation_p(usable[column], usable["published_mean"]),
-            )
+            rankings[label] = (found.rho, interval, found.p_value)
     spearman_best = rankings.get("best", (None, None, 1.0))
     return LucicTable(
         table, spearman_best[0], len(both), backend, metric, spearman_best[1],
         budget.iteration, rankings,
     )  # fmt: skip
-
-
-def spearman(ours: pd.Series, theirs: pd.Series) -> float | None:
-    if len(ours) < 2:
-        return None
-    rho = stats.spearmanr(ours, theirs).statistic
-    return float(rho) if math.isfinite(rho) else None
-
-
-def permutation_p(ours: pd.Series, theirs: pd.Series, draws: int = 20000) -> float:
-    """Two-sided: the share of orderings of our values whose Spearman with theirs is at
-    least as far from zero as ours (every ordering up to 8 rows, else random ones)."""
-    observed = abs(stats.spearmanr(ours, theirs).statistic)
-    values, published = ours.to_numpy(), theirs.to_numpy()
-    if len(values) <= 8:
-        orders = itertools.permutations(range(len(values)))
-    else:
-        rng = np.random.default_rng(0)
-        orders = (rng.permutation(len(values)) for _ in range(draws))
-    found = [abs(stats.spearmanr(values[list(o)], published).statistic) for o in orders]
-    return float(np.mean(np.array(found) >= observed - 1e-12))
 
 
 def best_statistic(finite: np.ndarray, mode: str) -> float:

@@ -10,7 +10,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from gantune.analysis.budget import (
     at_iteration,
@@ -21,6 +20,7 @@ from gantune.analysis.budget import (
 )
 from gantune.analysis.published import ReportedResult, lucic_html, reported_html
 from gantune.analysis.sections import FAMILY_REPORTS, FamilyReport, ReportContext, Section
+from gantune.analysis.statistics import RankCorrelation, rank_correlation, too_few
 from gantune.analysis.tables import markdown
 
 FAMILY = "vae"
@@ -66,19 +66,17 @@ def latent_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def elbo_against_fid(frame: pd.DataFrame) -> tuple[float | None, int, int | None]:
+def elbo_against_fid(frame: pd.DataFrame) -> tuple[RankCorrelation | None, int, int | None]:
     """Spearman correlation of -ELBO and FID over the trials at the common budget (1: the
-    same order), the trials compared, and the budget's iteration."""
+    same order), with its permutation p (none on fewer than MIN_ROWS trials), the trials
+    compared, and the budget's iteration."""
     frame = frame[frame["family"] == FAMILY]
     budget = shared_budget(frame, by="config.latent_dim")
     if budget.iteration is None or "test_elbo" not in frame:
         return None, 0, budget.iteration
     both = at_iteration(frame, budget.iteration)[["test_elbo", "fid"]].astype(float)
     both = both[np.isfinite(both).all(axis=1)]
-    if len(both) < 3:
-        return None, len(both), budget.iteration
-    rho = stats.spearmanr(-both["test_elbo"], both["fid"]).statistic
-    return (float(rho) if math.isfinite(rho) else None), len(both), budget.iteration
+    return rank_correlation(-both["test_elbo"], both["fid"]), len(both), budget.iteration
 
 
 # Lucic et al. 2018, Table 2, the VAE row (MNIST, Fashion-MNIST, CIFAR10, CelebA).
@@ -121,14 +119,15 @@ def ranking(table: pd.DataFrame) -> str:
 
 def sections(context: ReportContext) -> list[Section]:
     frame = context.family_frame(FAMILY)
-    rho, count, iteration = elbo_against_fid(frame)
+    found, count, iteration = elbo_against_fid(frame)
     agreement = (
         f"At iteration {iteration}, ordering the trials by test ELBO and by FID agrees with a "
-        f"Spearman correlation of <b>{rho:.2f}</b> ({count} trials at that budget; 1 would be "
-        "the same order): the report chose its latent size by loss, which "
-        + ("orders the trials much as FID does." if rho > 0.5 else "is a poor guide to FID.")
-        if rho is not None
-        else f"Too few trials ({count}) at one budget to compare the ELBO and FID orders."
+        f"Spearman correlation of <b>{found.rho:.2f}</b> (permutation p {found.p_value:.3f}; "
+        f"{count} trials at that budget; 1 would be the same order): the report chose its "
+        "latent size by loss, which "
+        + ("orders the trials much as FID does." if found.rho > 0.5 else "is a poor guide to FID.")
+        if found is not None
+        else f"ELBO against FID at one budget: {too_few(count, 'trials')}."
     )
     table = latent_table(frame)
     budget = table.attrs["budget"]
@@ -155,19 +154,28 @@ def sections(context: ReportContext) -> list[Section]:
 def lead(context: ReportContext) -> str:
     frame = context.family_frame(FAMILY)
     table = latent_table(frame)
-    rho, count, _ = elbo_against_fid(frame)
+    found, count, _ = elbo_against_fid(frame)
     parts = [
         f"Latent sizes by FID at iteration {table.attrs['budget'].iteration}: {ranking(table)}."
     ]
-    if rho is not None:
-        parts.append(f"ELBO and FID orders at that budget: Spearman {rho:.2f} ({count} trials).")
+    if found is not None:
+        parts.append(
+            f"ELBO and FID orders at that budget: {found.describe('')}.".replace(" :", ":")
+        )
+    else:
+        parts.append(f"ELBO and FID orders: {too_few(count, 'trials')}.")
     return " ".join(parts)
 
 
 def tables(frame: pd.DataFrame) -> str:
     table = latent_table(frame)
-    rho, count, iteration = elbo_against_fid(frame)
-    agreement = "-" if rho is None else f"{rho:.2f} over {count} trials at iteration {iteration}"
+    found, count, iteration = elbo_against_fid(frame)
+    agreement = (
+        too_few(count, "trials")
+        if found is None
+        else f"{found.rho:.2f} (permutation p {found.p_value:.3f}) over {count} trials at "
+        f"iteration {iteration}"
+    )
     return (
         f"compared at {table.attrs['budget'].describe()}\n\n{markdown(table)}\n\n"
         f"ELBO against FID, Spearman: {agreement}"

@@ -11,6 +11,8 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check-family",
+        epilog="example:\n  gantune check-family my_dcgan.py -s root=~/my-clothes",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="check that your own family keeps gantune's promises",
         description="Runs the family contract on the families MODULE registers: a few tiny "
         "iterations report the metric; a restore in a new process continues bit for bit; a "

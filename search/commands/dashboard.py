@@ -8,14 +8,17 @@ from pathlib import Path
 
 from gantune.search.spec import spec_of_experiment
 from gantune.trainables.experiment.files import store_url
-from gantune.trainables.experiment.store import open_storage
+from gantune.trainables.experiment.study_store import open_storage
 
 LOOPBACK = "127.0.0.1"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "dashboard", help="open an experiment's study in optuna-dashboard"
+        "dashboard",
+        epilog="example:\n  gantune dashboard ~/gantune-results/fashion-gan-quick-20261204-104238",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="open an experiment's study in optuna-dashboard",
     )
     parser.add_argument("experiment", type=Path)
     parser.add_argument(

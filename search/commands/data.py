@@ -12,15 +12,30 @@ from gantune.trainables.images import labelled_rows, save_png
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("data", help="obtain, cache and look at datasets")
+    parser = subparsers.add_parser(
+        "data",
+        epilog="example:\n  gantune data fetch fashion-mnist",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="obtain, cache and look at datasets",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    fetch = actions.add_parser("fetch", help="obtain and cache a dataset (default: all)")
+    fetch = actions.add_parser(
+        "fetch",
+        epilog="example:\n  gantune data fetch leather-denim",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="obtain and cache a dataset (default: all)",
+    )
     fetch.add_argument("name", nargs="?", help=f"one of: {', '.join(data.DATASETS.names())}")
     add_option_flag(fetch)
     fetch.set_defaults(run=run_fetch)
 
-    show = actions.add_parser("show", help="write a PNG grid of samples per class or domain")
+    show = actions.add_parser(
+        "show",
+        epilog="example:\n  gantune data show leather-denim -o leather-denim.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write a PNG grid of samples per class or domain",
+    )
     show.add_argument("name", help=f"one of: {', '.join(data.DATASETS.names())}")
     show.add_argument("-o", "--output", default="grid.png")
     show.add_argument("--split", default="train")

@@ -10,7 +10,10 @@ from gantune.trainables.families import load_families
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "families", help="list the model families with their presets, metric and strata"
+        "families",
+        epilog="example:\n  gantune families",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="list the model families with their presets, metric and strata",
     )
     parser.set_defaults(run=run)
 

@@ -11,10 +11,33 @@ from gantune.trainables.generate import GenerateRequest, generate
 from gantune.trainables.images import grid, save_png
 
 
+def family_help() -> str:
+    """Each family's generate options, collected from the families, under its name."""
+    from gantune.trainables.families import FAMILIES, load_families
+
+    load_families()
+    parts = []
+    for name, family in FAMILIES.items():
+        if family.generate_options is None:
+            continue
+        options = argparse.ArgumentParser(prog=name, add_help=False)
+        family.generate_options(options)
+        lines = [f"{name} checkpoints:"]
+        for action in options._actions:
+            flag = ", ".join(action.option_strings)
+            metavar = action.metavar or action.dest.upper()
+            lines.append(f"  {flag} {metavar:<14} {action.help or ''}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "generate",
         help="draw images from a trained checkpoint (family options such as --label, --attr)",
+        epilog=f"options of each family:\n{family_help()}\n\nexample:\n"
+        "  gantune generate TRIAL_DIR --label Sandal -n 8 -o sandals.png",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "checkpoint", help="a checkpoint dir (or a trial dir: its latest checkpoint)"

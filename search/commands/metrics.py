@@ -17,11 +17,19 @@ from gantune.trainables.metrics.fid import derived_name
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("metrics", help="FID feature networks and reference values")
+    parser = subparsers.add_parser(
+        "metrics",
+        epilog="example:\n  gantune metrics floor",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="FID feature networks and reference values",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     train = actions.add_parser(
         "train-features",
+        epilog="example:\n  gantune metrics train-features --dataset image-folder "
+        "-O root=~/flowers -O size=64",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="train FID feature networks (fixed seed): the committed ones, or one for any "
         "labelled dataset (then that dataset's default backend)",
     )
@@ -33,7 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.set_defaults(run=run_train)
 
     floor = actions.add_parser(
-        "floor", help="FID of real train vs test images, beside obviously bad samples"
+        "floor",
+        epilog="example:\n  gantune metrics floor --dataset fashion-mnist",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="FID of real train vs test images, beside obviously bad samples",
     )
     floor.add_argument("--dataset", default="fashion-mnist")
     floor.add_argument("--backend", default=None, help=f"one of: {', '.join(BACKENDS.names())}")

@@ -9,7 +9,12 @@ from gantune.trainables.experiment.files import REPORT_FILE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("report", help="write the HTML report (and results.parquet)")
+    parser = subparsers.add_parser(
+        "report",
+        epilog="example:\n  gantune report ~/gantune-results/fashion-gan-quick-20261204-104238",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write the HTML report (and results.parquet)",
+    )
     parser.add_argument("experiments", nargs="+", type=Path)
     parser.add_argument("-o", "--output", type=Path, help="default: <first experiment>/report.html")
     parser.add_argument("--no-floor", action="store_true", help="skip the real-vs-real FID floor")

@@ -15,7 +15,10 @@ from gantune.trainables.experiment.files import SPEC_FILE, has_snapshot
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "search", help="run (or resume) a hyperparameter study on Ray Tune"
+        "search",
+        epilog="example:\n  gantune search --study fashion-gan-quick --report",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="run (or resume) a hyperparameter study on Ray Tune",
     )
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--study", help=f"a named study: {', '.join(study_names())}")
@@ -88,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
         spec = load_spec(study=args.study, path=args.spec, overrides=overrides(args))
     plan = plan_of(spec)
     from gantune.search import preflight
-    from gantune.search.optuna_store import check_reachable
     from gantune.search.schedulers.warmups import warmup_warnings
+    from gantune.search.study_store import check_reachable
 
     print(plan.describe(), flush=True)
     for warning in warmup_warnings(plan):

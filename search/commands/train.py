@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gantune.search.commands import parse_options
-from gantune.search.storage import results_root, timestamped
+from gantune.search.results_root import results_root, timestamped
 from gantune.trainables.trial import resolve, run_local
 
 FIRST = ("training_iteration", "images_seen", "epoch")
@@ -16,7 +16,11 @@ HIDDEN = {"diverged", "train_seconds", "eval_seconds", "setup_seconds", "started
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "train", help="run one trial locally (no Ray); resumes if the directory has a checkpoint"
+        "train",
+        epilog="example:\n  gantune train -s family=gan -s net=mlp -s loss=ns "
+        "-s max_iterations=2 -o /tmp/ns-mlp",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="run one trial locally (no Ray); resumes if the directory has a checkpoint",
     )
     parser.add_argument(
         "--set",

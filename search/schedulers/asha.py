@@ -20,7 +20,13 @@ from typing import Any
 
 from ray.tune.schedulers import ASHAScheduler, TrialScheduler
 
-from gantune.search.schedulers.records import MemoryRecord, Record, Remembering, StopRecord
+from gantune.search.schedulers.records import (
+    MemoryRecord,
+    Record,
+    Remembering,
+    StopRecord,
+    own_end,
+)
 from gantune.trainables.ray_internals import asha_settings, count_stop
 
 __all__ = ["MemoryRecord", "Record", "RecordingASHA", "StopRecord"]
@@ -55,8 +61,7 @@ class RecordingASHA(Remembering, ASHAScheduler):
         action = super().on_trial_result(tune_controller, trial, result)
         time_attr, max_t, _, _ = asha_settings(self)
         iteration = result.get(time_attr, 0)
-        own_end = trial.config.get("max_iterations", max_t)
-        if action == TrialScheduler.STOP and iteration < own_end:
+        if action == TrialScheduler.STOP and iteration < own_end(trial, max_t):
             self.stop_early(trial.trial_id, int(iteration))
         return action
 

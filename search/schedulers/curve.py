@@ -35,7 +35,7 @@ from ray.tune.schedulers import TrialScheduler
 from scipy import stats
 
 from gantune.search.schedulers.asha import RecordingASHA
-from gantune.search.schedulers.records import Record
+from gantune.search.schedulers.records import Record, own_end
 from gantune.trainables.ray_internals import asha_settings
 
 _EPS = 1e-12
@@ -142,10 +142,9 @@ class CurveStopping(RecordingASHA):
         curve = self.observe(trial.trial_id, iteration, self.signed(result))
         judged = self.judged(result, self.predicted(curve[:iteration]))
         action = super().decide(tune_controller, trial, judged)
-        own_end = trial.config.get("max_iterations", self.curve_max_t)
         if (
             action == TrialScheduler.CONTINUE
-            and self.curve_grace <= iteration < own_end
+            and self.curve_grace <= iteration < own_end(trial, self.curve_max_t)
             and self.hopeless(curve, iteration)
         ):
             self.stop_early(trial.trial_id, iteration)

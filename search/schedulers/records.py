@@ -92,6 +92,12 @@ class MemoryRecord:
 Record = StopRecord | MemoryRecord
 
 
+def own_end(trial: Any, max_t: int) -> int:
+    """The iteration a trial ends at by its own budget (its config's `max_iterations`):
+    a stop there is its end, not an early stop."""
+    return int(trial.config.get("max_iterations", max_t))
+
+
 class Told:
     """A trial as a replayed input presents it: its id and its own end."""
 

@@ -33,7 +33,7 @@ import numpy as np
 from ray.tune.experiment import Trial
 from ray.tune.schedulers import FIFOScheduler, TrialScheduler
 
-from gantune.search.schedulers.records import Record, Remembering
+from gantune.search.schedulers.records import Record, Remembering, own_end
 from gantune.spaces.rungs import asha_rungs
 
 TIME_ATTR = "training_iteration"
@@ -82,8 +82,8 @@ class Thaw(Remembering, FIFOScheduler):
         self.seconds.setdefault(trial.trial_id, []).append(
             float(result.get("time_this_iter_s", 1.0))
         )
-        own_end = trial.config.get("max_iterations", self.max_t)
-        if iteration >= own_end or iteration not in self.at_rung:
+        end = own_end(trial, self.max_t)
+        if iteration >= end or iteration not in self.at_rung:
             return TrialScheduler.CONTINUE
         rung = self.at_rung[iteration]
         rung[trial.trial_id] = best
@@ -95,7 +95,7 @@ class Thaw(Remembering, FIFOScheduler):
         if share_ahead > self.drop:
             self.stop_early(trial.trial_id, iteration)
             return TrialScheduler.STOP
-        cost = self.remaining_seconds(trial.trial_id, iteration, own_end)
+        cost = self.remaining_seconds(trial.trial_id, iteration, end)
         self.priority[trial.trial_id] = ((share_ahead + PRIORITY_FLOOR) * cost, -iteration)
         return TrialScheduler.PAUSE
 

@@ -63,7 +63,7 @@ class Drill:
             "max_failures": 6,  # a SIGKILLed trial process is a failure; node losses are not
             "images_per_iter": 3072,
             "eval_samples": 200,
-            "fixed": {"width": 0.125, "batch_size": 32, "z_dim": 16},
+            "fixed": {"width": 0.125, "batch_size": 32, "latent_dim": 16},
             "storage_path": str(self.directory / "results"),
         }
         path = self.directory / "chaos.yaml"

@@ -7,7 +7,8 @@ from gantune.search.cli import main
 @pytest.mark.slow
 def test_data_show_writes_a_grid_per_domain(tmp_path, capsys):
     out = tmp_path / "grid.png"
-    assert main(["data", "show", "leather-denim", "-o", str(out), "--per-row", "4"]) == 0
+    args = ["data", "show", "leather-denim", "-o", str(out), "--per-row", "4", "-O", "items=600"]
+    assert main(args) == 0
     assert "2 groups" in capsys.readouterr().out
     with Image.open(out) as picture:
         assert picture.size[0] > 4 * 32 and picture.size[1] > 2 * 32

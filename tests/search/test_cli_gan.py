@@ -9,7 +9,7 @@ TINY = {
     "net": "mlp",
     "width": 0.125,
     "batch_size": 16,
-    "z_dim": 8,
+    "latent_dim": 8,
     "images_per_iter": 32,
     "max_iterations": 1,
     "eval_samples": 20,

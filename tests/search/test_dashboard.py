@@ -8,7 +8,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 import optuna_dashboard
 
 from gantune.search.commands.dashboard import store_of
-from gantune.trainables.experiment.store import open_storage
+from gantune.trainables.experiment.study_store import open_storage
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -2,7 +2,7 @@
 
 import optuna
 
-from gantune.search.optuna_store import open_study
+from gantune.search.study_store import open_study
 
 
 def test_journal_file_store_round_trip(tmp_path):
@@ -34,7 +34,7 @@ def test_sqlite_store_is_created_on_open(tmp_path):
 
 
 def mirror(directory, replay=lambda config: {}):
-    from gantune.search.optuna_store import StoreMirror
+    from gantune.search.study_store import StoreMirror
 
     return StoreMirror(f"sqlite:///{directory / 'study.db'}", "s", directory, "fid", "min", replay)
 

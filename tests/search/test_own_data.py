@@ -128,7 +128,7 @@ def test_a_small_class_folder_holds_out_every_class(tmp_path, capsys):
 
     _, held = data.load("image-folder", "test", root=str(root), size=28)
     assert sorted(set(held.tolist())) == [0, 1, 2]  # every class is held out at least once
-    config = {"family": "gan", "net": "mlp", "width": 0.125, "batch_size": 8, "z_dim": 8,
+    config = {"family": "gan", "net": "mlp", "width": 0.125, "batch_size": 8, "latent_dim": 8,
               "conditioning": "cgan", "dataset": "image-folder",
               "dataset_options": {"root": str(root), "size": 28}, "images_per_iter": 32,
               "max_iterations": 1, "eval_samples": 16}  # fmt: skip

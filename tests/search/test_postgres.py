@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy
 from optuna.trial import TrialState
 
-from gantune.trainables.experiment.store import open_storage
+from gantune.trainables.experiment.study_store import open_storage
 from tests.conftest import ROOT, write_spec
 from tests.search.test_dashboard import QuietHandler, get_json
 from tests.support.toy_family import SPEC

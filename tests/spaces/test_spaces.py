@@ -47,7 +47,7 @@ def test_lucic_ranges_are_the_published_ones():
         1e-3
     )
     assert narrow["began_gamma"] == Float(0.6, 0.9)
-    assert PRESETS["lucic-wide"].constants == {"net": "infogan", "batch_size": 64, "z_dim": 64}
+    assert PRESETS["lucic-wide"].constants == {"net": "infogan", "batch_size": 64, "latent_dim": 64}
     assert PRESETS["lucic-wide"].choices("loss") == (
         "mm", "ns", "lsgan", "wgan", "wgan-gp", "dragan", "began",
     )  # fmt: skip

@@ -4,8 +4,8 @@ import torch
 from gantune.spaces.registry import UnknownNameError
 from gantune.trainables import data
 from gantune.trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, fit
+from gantune.trainables.classifier.robustness import fgsm, robustness_table
 from gantune.trainables.nets.classifier import CLASSIFIER_NETS, fold_batch_norm
-from gantune.trainables.robustness import fgsm, robustness_table
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_the_classifier_command_encodes_test_labels_with_the_training_names(tmp_
     from PIL import Image
 
     from gantune.trainables.classifier import standalone
-    from gantune.trainables.classifier.training import FitConfig
+    from gantune.trainables.metrics.fitting import FitConfig
 
     for split, names in (("train", ("a", "b", "c")), ("test", ("a", "c"))):
         for name in names:

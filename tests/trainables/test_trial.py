@@ -26,7 +26,7 @@ SMALL = {
     "family": "gan",
     "width": 0.125,
     "batch_size": 16,
-    "z_dim": 8,
+    "latent_dim": 8,
     "images_per_iter": 64,
     "eval_samples": 64,
     "seed": 7,

@@ -1,8 +1,9 @@
-"""Classifiers: the one training loop (`training`), training outside a search
-(`standalone`), and the classifier trial family (`family`)."""
+"""Classifiers: training outside a search (`standalone`), the classifier trial family
+(`family`), FGSM robustness (`robustness`); the one training loop is the metrics'
+(`trainables.metrics.fitting`), which the FID feature nets share."""
 
 from gantune.trainables.classifier.standalone import ClassifierConfig, build, train
-from gantune.trainables.classifier.training import (
+from gantune.trainables.metrics.fitting import (
     FitConfig,
     Fitter,
     accuracy,

@@ -9,21 +9,31 @@ import torch
 
 from gantune.trainables import data
 from gantune.trainables.classifier import ClassifierConfig, FitConfig, accuracy, build, train
+from gantune.trainables.classifier.robustness import robustness_table
 from gantune.trainables.device import pick_device
 from gantune.trainables.metrics.backends import get_backend
 from gantune.trainables.metrics.feature_training import RECIPES
 from gantune.trainables.nets.classifier import CLASSIFIER_NETS
-from gantune.trainables.robustness import robustness_table
 
 # The report classifiers with the epochs that reach their reported accuracy here.
 REPORT_EPOCHS = {"dense": 10, "cnn2": 3}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("classifier", help="Fashion-MNIST classifiers and FGSM")
+    parser = subparsers.add_parser(
+        "classifier",
+        epilog="example:\n  gantune classifier table",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="Fashion-MNIST classifiers and FGSM",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    fit = actions.add_parser("train", help="train a classifier and print its test accuracy")
+    fit = actions.add_parser(
+        "train",
+        epilog="example:\n  gantune classifier train cnn2 --epochs 3 -o cnn2.pt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="train a classifier and print its test accuracy",
+    )
     fit.add_argument("net", help=f"one of: {', '.join(CLASSIFIER_NETS.names())}")
     fit.add_argument("--epochs", type=int, default=10)
     fit.add_argument("--lr", type=float, default=1e-3)
@@ -33,13 +43,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     fit.add_argument("-o", "--output", type=Path, help="save the trained model here")
     fit.set_defaults(run=run_train)
 
-    fgsm = actions.add_parser("fgsm", help="FGSM accuracy table of a saved classifier")
+    fgsm = actions.add_parser(
+        "fgsm",
+        epilog="example:\n  gantune classifier fgsm cnn2.pt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="FGSM accuracy table of a saved classifier",
+    )
     fgsm.add_argument("model", type=Path, help="a file written by `classifier train -o`")
     fgsm.add_argument("--epsilons", default="0,0.05,0.1,0.25")
     fgsm.set_defaults(run=run_fgsm)
 
     table = actions.add_parser(
-        "table", help="train the report classifiers; print accuracies and FGSM tables"
+        "table",
+        epilog="example:\n  gantune classifier table",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="train the report classifiers; print accuracies and FGSM tables",
     )
     table.add_argument("--epsilons", default="0,0.05,0.1,0.25")
     table.set_defaults(run=run_table)

@@ -12,11 +12,11 @@ import torch
 
 from gantune.trainables import data
 from gantune.trainables.classifier.standalone import build
-from gantune.trainables.classifier.training import FitConfig, Fitter, accuracy, head_accuracies
-from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.config import check_choice, check_dataset, check_range
 from gantune.trainables.contract import ConfigSetting, TrialContext
 from gantune.trainables.data.notes import say
 from gantune.trainables.families import FAMILIES, Family
+from gantune.trainables.metrics.fitting import FitConfig, Fitter, accuracy, head_accuracies
 from gantune.trainables.nets.classifier import CLASSIFIER_NETS
 from gantune.trainables.trial_data import TrialData, trial_data
 
@@ -37,7 +37,7 @@ class ClassifierTrialConfig:
     def __post_init__(self) -> None:
         CLASSIFIER_NETS.get(self.net)
         check_choice("targets", self.targets, ["class", "attributes"])
-        data.check_options(self.dataset, self.dataset_options)
+        check_dataset(self.dataset, self.dataset_options)
         check_range("lr", self.lr, low=1e-12)
         check_range("batch_size", self.batch_size, low=1)
         check_range("weight_decay", self.weight_decay, low=0.0)

@@ -10,8 +10,9 @@ from typing import Any
 import torch
 
 from gantune.trainables import data
-from gantune.trainables.classifier.training import FitConfig, accuracy, fit
-from gantune.trainables.nets.classifier import CLASSIFIER_NETS, Classifier
+from gantune.trainables.config import check_dataset
+from gantune.trainables.metrics.fitting import FitConfig, accuracy, fit
+from gantune.trainables.nets.classifier import CLASSIFIER_NETS, Classifier, build
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,7 @@ class ClassifierConfig:
 
     def __post_init__(self) -> None:
         CLASSIFIER_NETS.get(self.net)  # unknown names fail here, before any data is read
-        data.check_options(self.dataset, self.dataset_options)
-
-
-def build(net: str, images: torch.Tensor, classes: int) -> Classifier:
-    return CLASSIFIER_NETS.get(net)(images.shape[1], images.shape[2], classes)
+        check_dataset(self.dataset, self.dataset_options)
 
 
 def train(

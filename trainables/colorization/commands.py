@@ -8,7 +8,10 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "colorize", help="colour a folder of grey images with a trained colorizer"
+        "colorize",
+        epilog="example:\n  gantune colorize TRIAL_DIR my-grey-photos -o coloured",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="colour a folder of grey images with a trained colorizer",
     )
     parser.add_argument("checkpoint", help="a checkpoint dir (or a trial dir)")
     parser.add_argument("input", help="a folder of grey or colour images")

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gantune.trainables import data
 from gantune.trainables.adversarial import ADVERSARIAL
 from gantune.trainables.colorization.lab import SPACES
-from gantune.trainables.config import check_choice, check_range
-from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.config import check_choice, check_dataset, check_range
 from gantune.trainables.nets.translation import NORMS
 
 OBJECTIVES = ("l1+gan", "gan", "l1")
@@ -45,16 +43,13 @@ class ColorizationConfig:
     fid_backend: str | None = None  # None: a colour-aware net trained for the dataset
 
     def __post_init__(self) -> None:
-        check_choice("dataset", self.dataset, data.DATASETS.names())
-        data.check_options(self.dataset, self.dataset_options)
+        check_dataset(self.dataset, self.dataset_options, self.fid_backend)
         check_choice("objective", self.objective, list(OBJECTIVES))
         check_choice("space", self.space, list(SPACES))
         check_range("dropout", self.dropout, 0.0, 0.9)
         check_choice("loss", self.loss, ADVERSARIAL.names())
         check_choice("norm", self.norm, NORMS.names())
         check_choice("d_patch", self.d_patch, list(PATCHES))
-        if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("depth", "ngf", "ndf", "batch_size"):
             check_range(name, getattr(self, name), low=1)
         check_range("lambda_l1", self.lambda_l1, low=0.0)

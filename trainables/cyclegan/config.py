@@ -13,8 +13,7 @@ from typing import Any
 
 from gantune.trainables import data
 from gantune.trainables.adversarial import ADVERSARIAL
-from gantune.trainables.config import ConfigError, check_choice, check_range
-from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.config import ConfigError, check_choice, check_dataset, check_range
 from gantune.trainables.nets.translation import CRITICS, NORMS, TRANSLATORS
 
 
@@ -45,8 +44,7 @@ class CycleGanConfig:
     fid_backend: str | None = None  # None: the dataset's default backend
 
     def __post_init__(self) -> None:
-        check_choice("dataset", self.dataset, data.DATASETS.names())
-        data.check_options(self.dataset, self.dataset_options)
+        check_dataset(self.dataset, self.dataset_options, self.fid_backend)
         if data.DATASETS.get(self.dataset).domains is None:
             two = [n for n, d in data.DATASETS.items() if d.domains is not None]
             raise ConfigError(
@@ -56,8 +54,6 @@ class CycleGanConfig:
         check_choice("discriminator", self.discriminator, CRITICS.names())
         check_choice("norm", self.norm, NORMS.names())
         check_choice("loss", self.loss, ADVERSARIAL.names())
-        if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("n_blocks", "pool_size", "lambda_cycle", "lambda_identity"):
             check_range(name, getattr(self, name), low=0)
         for name in ("ngf", "ndf", "batch_size"):

@@ -140,8 +140,10 @@ def render(gray: torch.Tensor, domain: str, size: int, generator: torch.Generato
     return torch.cat(out)
 
 
-def build(split: str, size: int, seed: int) -> dict[str, np.ndarray]:
+def build(split: str, size: int, seed: int, count: int) -> dict[str, np.ndarray]:
     gray, classes = fashion_mnist.load(split)
+    if count:  # the split's first `count` items (a smaller rendering, for tests)
+        gray, classes = gray[:count], classes[:count]
     items = torch.arange(len(gray))
     generator = torch.Generator().manual_seed(seed * 1009 + (0 if split == "train" else 1))
     if split == "train":
@@ -157,27 +159,35 @@ def build(split: str, size: int, seed: int) -> dict[str, np.ndarray]:
     return {"images": torch.cat(images).numpy(), "labels": torch.cat(labels).numpy()}
 
 
-def cached_path(split: str, size: int, seed: int) -> Path:
-    return cache_dir() / "leather-denim" / f"v{RENDER_VERSION}-{split}-{size}px-seed{seed}.npz"
+def cached_path(split: str, size: int, seed: int, items: int = 0) -> Path:
+    part = f"-items{items}" if items else ""
+    name = f"v{RENDER_VERSION}-{split}-{size}px-seed{seed}{part}.npz"
+    return cache_dir() / "leather-denim" / name
 
 
-def fetch(size: int = 32, seed: int = 0) -> str:
+def fetch(size: int = 32, seed: int = 0, items: int = 0) -> str:
     """Render both splits into the cache; return where they are."""
     for split in fashion_mnist.SPLITS:
-        load(split, size, seed)
-    return f"rendered into {cached_path('train', size, seed).parent}"
+        load(split, size, seed, items)
+    return f"rendered into {cached_path('train', size, seed, items).parent}"
 
 
-def load(split: str = "train", size: int = 32, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def load(
+    split: str = "train", size: int = 32, seed: int = 0, items: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """RGB uint8 N x 3 x size x size (light background) and labels N x 3 int64:
     (Fashion-MNIST class, domain 0 leather / 1 denim, item index in the Fashion-MNIST split).
-    Train: 30,000 items per domain, disjoint. Test: 10,000 items, each in both domains."""
+    Train: 30,000 items per domain, disjoint. Test: 10,000 items, each in both domains.
+    `items` > 0 renders only each split's first `items` items (tests use a few thousand;
+    a rendering of its own in the cache)."""
     if size not in SIZES:
         raise ValueError(f"unsupported size {size} for leather-denim; valid choices: 32, 64")
     if split not in fashion_mnist.SPLITS:
         raise ValueError(f"unknown split {split!r} for leather-denim; valid choices: train, test")
-    path = cached_path(split, size, seed)
+    if items < 0:
+        raise ValueError(f"items must be 0 (all) or more, not {items}")
+    path = cached_path(split, size, seed, items)
     if not path.is_file():
-        save_npz_atomic(path, build(split, size, seed))
+        save_npz_atomic(path, build(split, size, seed, items))
     with np.load(path) as archive:
         return torch.from_numpy(archive["images"]), torch.from_numpy(archive["labels"]).long()

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gantune.trainables import data
-from gantune.trainables.config import check_choice, check_range
+from gantune.trainables.config import check_choice, check_dataset, check_range
 from gantune.trainables.gan.conditioning import CONDITIONINGS
 from gantune.trainables.gan.losses import LOSSES
-from gantune.trainables.metrics.backends import BACKENDS, trained_names
 from gantune.trainables.nets.gan import GAN_NETS
 
 
@@ -21,7 +19,7 @@ class GanConfig:
     width: float = 1.0  # multiplies every hidden size (small nets for CPUs)
     loss: str = "ns"
     conditioning: str = "none"
-    z_dim: int = 64
+    latent_dim: int = 64
     z_dist: str = "normal"
     batch_size: int = 64
     lr_d: float = 2e-4
@@ -46,17 +44,14 @@ class GanConfig:
     def __post_init__(self) -> None:
         if self.lr_g is None:
             object.__setattr__(self, "lr_g", self.lr_d)
-        check_choice("dataset", self.dataset, data.DATASETS.names())
-        data.check_options(self.dataset, self.dataset_options)
+        check_dataset(self.dataset, self.dataset_options, self.fid_backend)
         check_choice("GAN net", self.net, GAN_NETS.names())
         check_choice("GAN loss", self.loss, LOSSES.names())
         check_choice("conditioning", self.conditioning, CONDITIONINGS.names())
         check_choice("z_dist", self.z_dist, ["normal", "uniform"])
-        if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("width", "lr_d", "lr_g", "wgan_clip", "gp_lambda", "dragan_lambda"):
             check_range(name, getattr(self, name), low=1e-12)
-        for name in ("z_dim", "batch_size", "n_disc", "ae_code_dim"):
+        for name in ("latent_dim", "batch_size", "n_disc", "ae_code_dim"):
             check_range(name, getattr(self, name), low=1)
         check_range("beta1", self.beta1, 0.0, 1.0)
         check_range("beta2", self.beta2, 0.0, 1.0 - 1e-12)

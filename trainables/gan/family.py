@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gantune.trainables.families import FAMILIES, Family
 from gantune.trainables.gan.config import GanConfig
-from gantune.trainables.gan.generate import generate
+from gantune.trainables.gan.generate import generate, options
 from gantune.trainables.gan.trainer import GanTrainer
 from gantune.trainables.metrics import prepare_config_fid
 
@@ -15,6 +15,7 @@ FAMILIES.register(
         GanTrainer,
         prepare=prepare_config_fid,
         generate=generate,
+        generate_options=options,
         inference_state=("generator",),
     ),
 )

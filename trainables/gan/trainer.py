@@ -30,14 +30,14 @@ def adam(module: nn.Module, lr: float, config: GanConfig, device: torch.device) 
 
 
 def latent_size(config: GanConfig, classes: int) -> int:
-    return config.z_dim + CONDITIONINGS.get(config.conditioning).latent_extra(classes, config)
+    return config.latent_dim + CONDITIONINGS.get(config.conditioning).latent_extra(classes, config)
 
 
 def draw_latent(
     config: GanConfig, codes: Codes, count: int, generator: torch.Generator, device: torch.device
 ) -> torch.Tensor:
     """z from the configured distribution, with the conditioning codes appended."""
-    shape = (count, config.z_dim)
+    shape = (count, config.latent_dim)
     if config.z_dist == "uniform":
         z = torch.rand(shape, generator=generator, device=device) * 2 - 1
     else:

@@ -28,12 +28,13 @@ import torch
 
 from gantune.spaces.registry import Registry
 from gantune.trainables import data
-from gantune.trainables.classifier import FitConfig, build, fit, head_accuracies
 from gantune.trainables.data import fashion_mnist, textures
 from gantune.trainables.data.cache import atomic_write
 from gantune.trainables.data.notes import say
 from gantune.trainables.data.vocabulary import Vocabulary
 from gantune.trainables.metrics.backends import WEIGHTS_DIR, state_digest
+from gantune.trainables.metrics.fitting import FitConfig, fit, head_accuracies
+from gantune.trainables.nets.classifier import build
 
 THREADS = 2  # fixed: reductions in the backward pass depend on the thread count
 

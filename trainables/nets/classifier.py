@@ -82,6 +82,11 @@ CLASSIFIER_NETS.register("cnn2", cnn2)
 CLASSIFIER_NETS.register("feature-cnn", feature_cnn)
 
 
+def build(net: str, images: torch.Tensor, classes: int) -> Classifier:
+    """A registered classifier net sized for `images` (N x C x H x W)."""
+    return CLASSIFIER_NETS.get(net)(images.shape[1], images.shape[2], classes)
+
+
 def fold_batch_norm(model: Classifier) -> Classifier:
     """Fold each BatchNorm into the conv before it, for faster inference (eval mode only)."""
     layers = list(model.body)

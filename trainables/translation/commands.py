@@ -18,7 +18,11 @@ FOLDER_TRANSLATORS: Registry[FolderTranslator] = Registry("translating family")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "translate", help="apply a trained translation model to a folder of images"
+        "translate",
+        epilog="example:\n  gantune translate TRIAL_DIR --direction a2b my-leather-photos "
+        "-o as-denim",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="apply a trained translation model to a folder of images",
     )
     parser.add_argument(
         "checkpoint", help="a checkpoint dir (or a trial dir: its latest checkpoint)"

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from gantune.trainables import data
-from gantune.trainables.config import check_choice, check_range
-from gantune.trainables.metrics.backends import BACKENDS, trained_names
+from gantune.trainables.config import check_choice, check_dataset, check_range
 from gantune.trainables.nets.vae import VAE_NETS
 
 CONDITIONINGS = ("none", "class", "attributes")
@@ -35,15 +33,12 @@ class VaeConfig:
     fid_backend: str | None = None  # None: the dataset's default backend
 
     def __post_init__(self) -> None:
-        check_choice("dataset", self.dataset, data.DATASETS.names())
-        data.check_options(self.dataset, self.dataset_options)
+        check_dataset(self.dataset, self.dataset_options, self.fid_backend)
         check_choice("VAE net", self.net, VAE_NETS.names())
         check_choice("reconstruction", self.reconstruction, ["bce", "mse"])
         check_choice("reduction", self.reduction, ["sum", "mean"])
         check_choice("optimizer", self.optimizer, ["adam", "rmsprop"])
         check_choice("conditioning", self.conditioning, list(CONDITIONINGS))
-        if self.fid_backend is not None:
-            check_choice("fid_backend", self.fid_backend, BACKENDS.names() + trained_names())
         for name in ("width", "lr", "beta"):
             check_range(name, getattr(self, name), low=1e-12)
         for name in ("latent_dim", "batch_size"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gantune.trainables.families import FAMILIES, Family
 from gantune.trainables.metrics import prepare_config_fid
 from gantune.trainables.vae.config import VaeConfig
-from gantune.trainables.vae.generate import generate
+from gantune.trainables.vae.generate import generate, options
 from gantune.trainables.vae.trainer import VaeTrainer
 
 FAMILIES.register(
@@ -15,6 +15,7 @@ FAMILIES.register(
         VaeTrainer,
         prepare=prepare_config_fid,
         generate=generate,
+        generate_options=options,
         hint="gantune generate {checkpoint} -o best.png  (--label / --attr for conditional VAEs)",
         inference_state=("decoder",),
     ),

@@ -104,6 +104,7 @@ def test_translate_keeps_names_and_the_trained_size_and_generate_points_to_it(tm
     config = {
         "family": "cyclegan", "ngf": 4, "ndf": 4, "n_blocks": 1, "batch_size": 2,
         "images_per_iter": 4, "max_iterations": 1, "eval_samples": 16,
+        "dataset_options": {"items": 600},
     }  # fmt: skip
     run_local(config, tmp_path / "trial", cpus=1)
     inputs = tmp_path / "in"

@@ -1,25 +1,34 @@
+import pytest
 import torch
 
 from gantune.trainables import data
 from gantune.trainables.data import textures
 
+SMALL = {"items": 2000}  # a test-sized rendering; the full one: the slow test below
 
-def test_train_domains_are_unpaired_and_balanced():
-    images, labels = data.load("leather-denim", split="train")
-    assert images.shape == (60000, 3, 32, 32) and images.dtype == torch.uint8
+
+@pytest.mark.parametrize(
+    ("options", "items"), [(SMALL, 2000), pytest.param({}, 60000, marks=pytest.mark.slow)]
+)
+def test_train_domains_are_unpaired_and_balanced(options, items):
+    images, labels = data.load("leather-denim", split="train", **options)
+    assert images.shape == (items, 3, 32, 32) and images.dtype == torch.uint8
     leather_items = set(labels[labels[:, 1] == 0, 2].tolist())
     denim_items = set(labels[labels[:, 1] == 1, 2].tolist())
-    assert len(leather_items) == len(denim_items) == 30000
+    assert len(leather_items) == len(denim_items) == items // 2
     assert not leather_items & denim_items
 
 
-def test_test_split_pairs_every_item_in_both_domains():
-    images, labels = data.load("leather-denim", split="test")
-    assert images.shape == (20000, 3, 32, 32)
+@pytest.mark.parametrize(
+    ("options", "items"), [(SMALL, 2000), pytest.param({}, 10000, marks=pytest.mark.slow)]
+)
+def test_test_split_pairs_every_item_in_both_domains(options, items):
+    images, labels = data.load("leather-denim", split="test", **options)
+    assert images.shape == (2 * items, 3, 32, 32)
     leather, denim = labels[labels[:, 1] == 0], labels[labels[:, 1] == 1]
     assert torch.equal(leather[:, 2], denim[:, 2])
     assert torch.equal(leather[:, 0], denim[:, 0])  # same item, same class
-    assert sorted(leather[:, 2].tolist()) == list(range(10000))
+    assert sorted(leather[:, 2].tolist()) == list(range(items))
 
 
 def test_rendering_is_deterministic_from_the_seed():
@@ -34,7 +43,7 @@ def test_rendering_is_deterministic_from_the_seed():
 
 
 def test_domains_look_different_where_it_matters():
-    images, labels = data.load("leather-denim", split="test")
+    images, labels = data.load("leather-denim", split="test", **SMALL)
     item = labels[:, 1] == 0
     mean_leather = images[item].float().mean(dim=(0, 2, 3))
     mean_denim = images[~item].float().mean(dim=(0, 2, 3))

@@ -15,7 +15,7 @@ from gantune.trainables.nets.gan import GAN_NETS
 from gantune.trainables.trial import run_local
 
 COMBINATIONS = list(itertools.product(LOSSES.names(), CONDITIONINGS.names(), GAN_NETS.names()))
-TINY = {"width": 0.0625, "batch_size": 8, "z_dim": 4, "ae_code_dim": 4}
+TINY = {"width": 0.0625, "batch_size": 8, "latent_dim": 4, "ae_code_dim": 4}
 TRIAL = {"family": "gan"}  # the trial loop's configs name their family
 
 
@@ -89,6 +89,7 @@ def test_colour_datasets_give_rgb_generators(dataset, tmp_path):
         **TRIAL,
         "net": "dcgan",
         "dataset": dataset,
+        "dataset_options": {"items": 600} if dataset == "leather-denim" else {},
         "images_per_iter": 16,
         "max_iterations": 1,
         "eval_samples": 20,
@@ -96,5 +97,8 @@ def test_colour_datasets_give_rgb_generators(dataset, tmp_path):
     }
     reported = run_local(config, tmp_path, cpus=1)
     assert math.isfinite(reported[0]["fid"])
-    trainer = GanTrainer(GanConfig(net="dcgan", dataset=dataset, **TINY), CONTEXT)
+    options = {"items": 600} if dataset == "leather-denim" else {}
+    trainer = GanTrainer(
+        GanConfig(net="dcgan", dataset=dataset, dataset_options=options, **TINY), CONTEXT
+    )
     assert trainer.generate(None, 2, 0).shape[1] == 3

@@ -18,7 +18,7 @@ from gantune.trainables.translation.scoring import (
 )
 
 COUNT = 300
-OPTIONS = {"size": 32}
+OPTIONS = {"size": 32, "items": 1000}  # a test-sized rendering
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from optuna.trial import FrozenTrial, TrialState
 
 from gantune.trainables.experiment.files import result_rows, scheduler_stops, snapshot_trials
 from gantune.trainables.experiment.outcome import Outcome, outcome
-from gantune.trainables.experiment.store import open_storage
+from gantune.trainables.experiment.study_store import open_storage
 
 TUNE_ID = "tune_trial_id"
 TUNE_STATE = "tune_state"  # what the stored row was written from, to notice changes
