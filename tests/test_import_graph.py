@@ -4,6 +4,7 @@ imports analysis only to write reports; and no module takes part in an import cy
 imports inside functions included)."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,3 +110,27 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def test_no_module_is_part_of_an_import_cycle():
     found = cycles(graph())
     assert not found, "\n".join(" <-> ".join(c) for c in found)
+
+
+def test_every_import_names_the_gantune_namespace():
+    """A bare `analysis.x` or `search.x` works only where the repository is the current
+    folder (as in these tests), and fails for an installed gantune: every import, and every
+    module name handed to importlib, says `gantune.`."""
+    bare = re.compile(r"""import_module\(\s*f?["'](search|spaces|trainables|analysis)\.""")
+    wrong = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text()
+            for node in ast.walk(ast.parse(text)):
+                names = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else []
+                )
+                wrong += [
+                    f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in PACKAGES
+                ]
+            wrong += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in bare.finditer(text)]
+    assert not wrong, "\n".join(wrong)

@@ -63,7 +63,7 @@ def load_family_reports() -> None:
     import gantune.analysis.sections as package
 
     for found in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"analysis.sections.{found.name}")
+        importlib.import_module(f"{package.__name__}.{found.name}")
 
 
 def contributed(family: str) -> FamilyReport | None:
