@@ -41,6 +41,6 @@ DESCRIPTOR = register(
         mode="max",
         pbt_mutable=("lr",),
         shown=("net", "lr", "batch_size"),
-        tiny={"net": "dense", "batch_size": 64, "images_per_iter": 512, "cosine": True},
+        tiny={"net": "dense", "batch_size": 64, "images_per_iter": 512, "cosine_images": 1024},
     )
 )

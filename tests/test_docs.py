@@ -53,7 +53,9 @@ def test_every_relative_link_and_anchor_resolves(page):
         destination = (page.parent / path).resolve() if path else page
         assert destination.exists(), f"{page.name}: {target} does not exist"
         if anchor:
-            assert anchor in anchors(destination), f"{page.name}: no #{anchor} in {destination.name}"
+            assert anchor in anchors(destination), (
+                f"{page.name}: no #{anchor} in {destination.name}"
+            )
 
 
 def family_generate_options() -> set[str]:

@@ -56,7 +56,8 @@ def test_report_is_self_contained(report, tiny_experiment):
         assert f'id="figure-{anchor}"' in page
     assert page.count("plotly.js v") == 1  # the library, inlined once
     assert not ExternalResources.of(page)  # opens offline: nothing to fetch
-    assert "Real-vs-real floor" in page and "Spearman rank correlation" in page
+    assert "Real-vs-real floor" in page and "too few losses to compare orderings" in page
+    assert "Spearman rank correlation" not in page  # three losses: no rank correlation
     assert "scheduler:" in page  # the spec
     assert "29.6 ± 1.6" in page  # published: Lucic et al.'s Fashion-MNIST MM
     assert "155.7 ± 11.6" not in page and "Ferrer" not in page  # no other family's numbers

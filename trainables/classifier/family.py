@@ -30,7 +30,10 @@ class ClassifierTrialConfig:
     batch_size: int = 128
     weight_decay: float = 0.0
     shift: int = 0
-    cosine: bool = False  # decay the learning rate to zero over the trial's whole budget
+    # Decay the learning rate to zero along a cosine over this many images (0: no decay).
+    # Set in images, never as the trial's budget, so a rung sees every trial at the same
+    # point of its schedule.
+    cosine_images: int = 0
     targets: str = "class"  # class, or attributes: one head per attribute column
     attributes: list[str] = field(default_factory=list)  # default: the dataset's columns
 
@@ -42,6 +45,7 @@ class ClassifierTrialConfig:
         check_range("batch_size", self.batch_size, low=1)
         check_range("weight_decay", self.weight_decay, low=0.0)
         check_range("shift", self.shift, low=0)
+        check_range("cosine_images", self.cosine_images, low=0)
 
 
 def targets_of(config: ClassifierTrialConfig, split: TrialData, vocabulary=None):
@@ -74,12 +78,12 @@ class ClassifierTrainer:
             lr=config.lr,
             weight_decay=config.weight_decay,
             shift=config.shift,
-            cosine=config.cosine,
+            cosine=config.cosine_images > 0,
             seed=context.seed,
         )
         model = build(config.net, train.images, outputs)
         self.fitter = Fitter(
-            model, train.images, targets, fit, context.device, context.budget_images, self.heads
+            model, train.images, targets, fit, context.device, config.cosine_images, self.heads
         )
 
     @property

@@ -3,7 +3,8 @@ feature nets, `gantune classifier`) and by the classifier family's trials.
 
 Minibatches follow a fresh permutation per epoch (the last, smaller batch included) and
 a random shift per batch, both drawn from one seeded generator; Adam, with an optional
-cosine decay to zero over the whole budget. Deterministic for a seed on the CPU.
+cosine decay to zero over a set number of images (a fit's whole budget, a trial's
+`cosine_images`). Deterministic for a seed on the CPU.
 
 A classifier has one head (targets: N class ids) or several, one per attribute (targets:
 N x heads; the logits are the heads side by side and the loss is the sum of each head's
@@ -85,7 +86,7 @@ class Fitter:
         targets: torch.Tensor,
         config: FitConfig,
         device: torch.device,
-        budget_images: int,
+        decay_images: int,
         heads: Heads = None,
     ) -> None:
         self.model, self.config, self.device = model.to(device), config, device
@@ -98,7 +99,7 @@ class Fitter:
         self.optimizer = torch.optim.Adam(
             model.parameters(), lr=config.lr, weight_decay=config.weight_decay
         )
-        total = max(1, steps_for(budget_images, len(images), config.batch_size))
+        total = max(1, steps_for(decay_images, len(images), config.batch_size))
         self.schedule = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer,
             lambda step: (
