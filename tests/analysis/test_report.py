@@ -98,6 +98,7 @@ def test_chromium_draws_every_figure_without_errors(report, tmp_path):
         assert 'class="main-svg"' in dom[start:end], f"figure {name} drew no SVG"
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_screenshot_is_not_blank(report, tmp_path):
     shot = tmp_path / "report.png"
     chromium(

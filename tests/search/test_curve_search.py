@@ -2,6 +2,7 @@
 it stops trials, records each stop, and the study store says what Tune did; and a spec
 whose first rung falls inside a warm-up is warned about before anything starts."""
 
+import pytest
 from optuna.trial import TrialState
 
 from gantune.analysis.load import load_experiment
@@ -15,6 +16,7 @@ from tests.search.test_reliability import assert_store_matches_tune
 from tests.support.toy_family import SPEC
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_a_search_with_curve_stopping_stops_and_records(ray_address, tmp_path, capsys):
     spec = write_spec(
         tmp_path, **SPEC, name="curve", num_samples=10, max_concurrent_trials=2,
@@ -44,6 +46,7 @@ def test_a_first_rung_inside_a_warm_up_is_warned_about():
     assert warmup_warnings(plan_of(from_mapping(base | {"scheduler": {"kind": "fifo"}}))) == []
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_a_search_with_pause_and_thaw_pauses_resumes_and_ends(ray_address, tmp_path, capsys):
     """Trials below a rung's cut are paused (Tune keeps their checkpoints) and taken up
     again from them when nothing else runs; every trial ends, and a resumed one continues

@@ -46,6 +46,7 @@ def assert_store_matches_tune(directory, name):
     return stored
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_an_errored_trial_resumed_later_is_stored_as_it_ended(ray_address, tmp_path, capsys):
     marker = tmp_path / "failed-once"
     code, directory, _ = search(
@@ -66,6 +67,7 @@ def test_an_errored_trial_resumed_later_is_stored_as_it_ended(ray_address, tmp_p
     assert all(t.state == TrialState.COMPLETE for t in after.values())  # no stale FAIL
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_trials_ending_by_their_own_budget_are_not_pruned(ray_address, tmp_path, capsys):
     code, directory, output = search(
         tmp_path,

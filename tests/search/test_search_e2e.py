@@ -77,6 +77,7 @@ def test_quarter_gpu_trials_run_four_at_once(ray_address, tmp_path, capsys):
     assert len(trials) == 6 and all(t.status == "TERMINATED" for t in trials)
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_pbt_runs_without_a_search_algorithm_and_mirrors_its_trials(ray_address, tmp_path, capsys):
     spec = write_spec(
         tmp_path,

@@ -3,6 +3,7 @@ through `gantune search` end to end on the real local Ray, lands in the study st
 appears in the report, with no change anywhere else."""
 
 import optuna
+import pytest
 
 from gantune.analysis.load import read_parquet
 from gantune.search.cli import main
@@ -10,6 +11,7 @@ from tests.conftest import experiment_dir, write_spec
 from tests.support.toy_family import SPEC
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_a_family_from_a_plugin_module_is_searched_and_reported(ray_address, tmp_path, capsys):
     spec = write_spec(
         tmp_path,

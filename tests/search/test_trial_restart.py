@@ -8,6 +8,7 @@ import os
 import signal
 import time
 
+import pytest
 from ray import tune
 
 from gantune.search.results_log import ResultLog
@@ -41,6 +42,7 @@ class KillAfterFirstResult(tune.Callback):
             wait_until_gone(result["pid"])
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_a_trial_killed_before_tune_registered_its_checkpoint_resumes_from_it(
     ray_address, tmp_path
 ):

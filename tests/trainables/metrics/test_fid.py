@@ -54,6 +54,7 @@ def test_reference_statistics_are_cached_on_disk(data_cache):
     assert len(cached) == 1
 
 
+@pytest.mark.slow  # an end-to-end run; the slow suite keeps it
 def test_concurrent_trials_compute_the_reference_once(tmp_path):
     # Two processes start together on an empty cache: one computes, the other waits and reads.
     script = (
