@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gantune.analysis.efficiency.measures import BUDGETS, Measurement, iqm, measure
+from gantune.analysis.efficiency.measures import measure
 from gantune.analysis.efficiency.measures import rung_correlations as correlations_of
 from gantune.analysis.efficiency.methods import METHODS, ORACLE, REFERENCE, THAW
 from gantune.analysis.efficiency.pools import Pool, read_pool
-from gantune.analysis.efficiency.ranks import Ranking, rankings
+from gantune.analysis.efficiency.ranks import rankings
 from gantune.analysis.efficiency.report import (
     budget_label,
     format_ranks,
@@ -53,6 +53,7 @@ DATA = Path(__file__).with_name("data")
 TARGET_REACH, TARGET_RATIO = 0.9, 0.5  # the thaw targets: within delta in 90%; half ASHA's
 TARGET_BUDGET = 1 / 4
 RANK_BUDGETS = (1 / 4, 1 / 2)
+BASELINE_2X = "random search 2x"  # a reference line, not a method on these machines
 TARGETS = (
     "within delta in 90% of orders; IQM regret at c=1/4 at most half of ASHA's; the best "
     "average rank at c=1/4 and 1/2"
@@ -75,36 +76,78 @@ def describe(pool: Pool) -> str:
     )
 
 
-def targets(results: list[Measurement], ranks: list[Ranking]) -> tuple[str, bool]:
-    """Pause and thaw against its targets, per pool; and whether it met all of them."""
+def targets(rec: dict) -> tuple[str, bool]:
+    """Pause and thaw against its targets, per pool, from one W's stored record (what
+    `--json` writes); and whether it met all of them."""
     met = True
     lines = [
         f"{'pool':22s} {'within delta':>13s} {'IQM regret c=1/4':>17s} {'ASHA':>7s} {'/ASHA':>7s}"
     ]
-    index = BUDGETS.index(TARGET_BUDGET)
-    for result in results:
-        mine = float(iqm(result.at_budgets[THAW])[index])
-        asha = float(iqm(result.at_budgets[REFERENCE])[index])
-        reach = result.reached(THAW)
+    label = budget_label(TARGET_BUDGET)
+    for pool, found in rec["pools"].items():
+        mine = found["methods"][THAW]["regret_iqm"][label][0]
+        asha = found["methods"][REFERENCE]["regret_iqm"][label][0]
+        reach = found["methods"][THAW]["within_delta"]
         ok = reach >= TARGET_REACH and mine <= TARGET_RATIO * asha + 1e-12
         met &= ok
         ratio = mine / asha if asha > 0 else (0.0 if mine == 0 else math.inf)
         lines.append(
-            f"{result.pool:22s} {reach:>12.0%} {mine:>17.4f} {asha:>7.4f} {ratio:>6.2f}x"
+            f"{pool:22s} {reach:>12.0%} {mine:>17.4f} {asha:>7.4f} {ratio:>6.2f}x"
             f"  {'met' if ok else 'MISSED'}"
         )
-    for ranking in ranks:
-        if ranking.budget in RANK_BUDGETS:
-            order = ranking.order()
-            best_real = next(name for name, _ in order if name != "random search 2x")
-            mine = dict(order)[THAW]
-            lines.append(
-                f"average rank at c={budget_label(ranking.budget)}: {THAW} {mine:.2f}; best "
-                f"{order[0][0]} {order[0][1]:.2f}; best method on these machines {best_real}"
-                f" (critical difference {ranking.critical_difference:.2f})"
-            )
-            met &= best_real == THAW
+    for budget in RANK_BUDGETS:
+        ranks = rec["ranks"][budget_label(budget)]
+        order = sorted(ranks["average"].items(), key=lambda item: item[1])
+        best_real = next(name for name, _ in order if name != BASELINE_2X)
+        lines.append(
+            f"average rank at c={budget_label(budget)}: {THAW} {ranks['average'][THAW]:.2f}; "
+            f"best {order[0][0]} {order[0][1]:.2f}; best method on these machines {best_real}"
+            f" (critical difference {ranks['critical_difference']:.2f})"
+        )
+        met &= best_real == THAW
     return "\n".join(lines), met
+
+
+def headline(stored: dict) -> str:
+    """The README's one-paragraph summary of a stored record: per W, where pause and thaw
+    met its targets and where it missed them."""
+    sentences = []
+    label = budget_label(TARGET_BUDGET)
+    for workers, rec in stored["by_workers"].items():
+        pools, count = rec["pools"], workers.removeprefix("W=")
+        reach = min(p["methods"][THAW]["within_delta"] for p in pools.values())
+        ratios = {
+            name: p["methods"][THAW]["regret_iqm"][label][0]
+            / max(p["methods"][REFERENCE]["regret_iqm"][label][0], 1e-12)
+            for name, p in pools.items()
+        }
+        halved = [n for n, r in ratios.items() if r <= TARGET_RATIO]
+        missed = ", ".join(f"{n} {ratios[n]:.3g}x" for n in ratios if n not in halved)
+        averages = {b: rec["ranks"][budget_label(b)]["average"] for b in RANK_BUDGETS}
+        best = {
+            b: min((n for n in a if n != BASELINE_2X), key=lambda n, a=a: a[n])
+            for b, a in averages.items()
+        }
+        ranked = " and ".join(
+            ("the best" if best[b] == THAW else f"behind {best[b]}'s")
+            + f" at c = {budget_label(b)} ({averages[b][THAW]:.2f} against ASHA's "
+            f"{averages[b][REFERENCE]:.2f})"
+            for b in RANK_BUDGETS
+        )
+        sentences.append(
+            f"With {count} worker{'' if count == '1' else 's'}, pause and thaw reaches within the "
+            f"noise of the best in at least {reach:.0%} of orders on every pool; its average "
+            f"rank among the methods on these machines is {ranked}; its IQM regret at c = "
+            f"{label} is at most half of ASHA's on {len(halved)} of {len(ratios)} pools"
+            + (f" (missed: {missed} of ASHA's)." if missed else ".")
+        )
+    every = all(targets(rec)[1] for rec in stored["by_workers"].values())
+    verdict = (
+        "It meets every target, so it could become the default."
+        if every
+        else "It does not meet every target on every pool, so ASHA stays the default."
+    )
+    return " ".join([*sentences, verdict])
 
 
 def lucic_ranking(frame: pd.DataFrame) -> str:
@@ -164,7 +207,12 @@ def main() -> None:
     parser.add_argument("--lucic", type=Path, help="only the Lucic ranking of a GAN pool file")
     args = parser.parse_args()
     if args.markdown:
-        print(markdown(json.loads(args.markdown.read_text())))
+        stored = json.loads(args.markdown.read_text())
+        print(f"README headline:\n\n{headline(stored)}\n\ndocs/efficiency.md:\n")
+        print(markdown(stored))
+        for workers, rec in stored["by_workers"].items():
+            print(f"\n**{workers}**: {THAW} against its targets ({TARGETS})\n")
+            print("```text\n" + targets(rec)[0] + "\n```")
         return
     if args.lucic:
         print(lucic_ranking(pd.read_parquet(args.lucic)) or f"{args.lucic}: not a GAN pool")
@@ -198,10 +246,10 @@ def main() -> None:
         ranks = rankings(results, ranked)
         print(f"\nW={workers}: average ranks across {len(pools)} pools (oracle not ranked)")
         print(format_ranks(ranks))
-        text, met = targets(results, ranks)
+        stored["by_workers"][f"W={workers}"] = record(results, ranks)
+        text, met = targets(stored["by_workers"][f"W={workers}"])
         all_met &= met
         print(f"\nW={workers}: {THAW} against its targets ({TARGETS}):\n{text}")
-        stored["by_workers"][f"W={workers}"] = record(results, ranks)
     print(f"\n{THAW}: {'every target met' if all_met else 'not every target met'}; "
           f"the oracle ({ORACLE}) bounds the fixed-order methods only")  # fmt: skip
     if args.json:
