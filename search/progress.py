@@ -21,6 +21,15 @@ def short_id(trial: Any) -> str:
     return trial.trial_id.split("_")[-1]
 
 
+def counts(trials: list) -> str:
+    """How many trials train now, wait paused (a pausing scheduler's), and have started."""
+    statuses = [trial.status for trial in trials]
+    paused = statuses.count("PAUSED")
+    started = len(statuses) - statuses.count("PENDING")
+    waiting = f"{paused} paused, " if paused else ""
+    return f"{statuses.count('RUNNING')} running, {waiting}{started} started"
+
+
 def describe(config: dict[str, Any], shown: tuple[str, ...]) -> str:
     parts = []
     for name in shown:
@@ -38,7 +47,6 @@ class ProgressPrinter(tune.Callback):
         self.stops = stops
         self.best: float | None = None
         self.started = time.monotonic()
-        self.running: set[str] = set()
 
     def stamp(self) -> str:
         seconds = int(time.monotonic() - self.started)
@@ -54,7 +62,6 @@ class ProgressPrinter(tune.Callback):
         return str(ended)
 
     def on_trial_start(self, iteration: int, trials: list, trial: Any, **info: Any) -> None:
-        self.running.add(trial.trial_id)
         shown = describe(trial.config, self.shown)
         print(f"{self.stamp()} trial {short_id(trial)} starts: {shown}", flush=True)
 
@@ -73,11 +80,9 @@ class ProgressPrinter(tune.Callback):
         if self.better(value):
             self.best = value
         best = f"{self.best:.2f}" if self.best is not None else "-"
-        running = len(self.running)
         print(
             f"{self.stamp()} trial {short_id(trial)} iter {result.get('training_iteration')}/"
-            f"{self.max_t} {self.metric} {value:.2f} (best {best}; {running} running, "
-            f"{len(trials)} started)",
+            f"{self.max_t} {self.metric} {value:.2f} (best {best}; {counts(trials)})",
             flush=True,
         )
 
@@ -90,7 +95,6 @@ class ProgressPrinter(tune.Callback):
     def ended(self, trials: list, trial: Any) -> None:
         """The table of all trials while it is short; past that, one line (printing every
         trial at every end would cost a big study time and output quadratic in its size)."""
-        self.running.discard(trial.trial_id)
         if len(trials) <= TABLE_UP_TO:
             self.print_table(trials)
             return
@@ -98,7 +102,7 @@ class ProgressPrinter(tune.Callback):
         shown = f"{value:.2f}" if isinstance(value, float) else "-"
         print(
             f"{self.stamp()} trial {short_id(trial)} {self.status_of(trial)}: {self.metric} "
-            f"{shown} ({len(self.running)} running, {len(trials)} started)",
+            f"{shown} ({counts(trials)})",
             flush=True,
         )
 
