@@ -20,6 +20,7 @@ from gantune.analysis import figures
 from gantune.analysis.load import final_rows, load, write_parquet
 from gantune.analysis.sections import ReportContext, Section, contributed
 from gantune.analysis.tables import Importance, family_summary, param_importance, variant_table
+from gantune.search.schedulers.kinds import first_rung
 from gantune.spaces.rungs import asha_rungs
 from gantune.trainables.experiment.files import PARQUET_FILE, grid_files, read_spec, store_url
 from gantune.trainables.experiment.study_store import open_storage
@@ -185,7 +186,7 @@ def generic_sections(context: ReportContext, importance: Importance) -> list[Sec
     scheduler = spec.get("scheduler", {})
     rungs = asha_rungs(
         int(scheduler.get("max_t", final["training_iteration"].max())),
-        int(scheduler.get("grace_period", 1)),
+        first_rung(str(scheduler.get("kind", "asha")), int(scheduler.get("grace_period", 0))),
         int(scheduler.get("reduction_factor", 2)),
     )
     built = [

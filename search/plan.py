@@ -17,7 +17,13 @@ from typing import Any
 import optuna
 
 from gantune.search.results_root import results_root
-from gantune.search.schedulers.kinds import SCHEDULERS, SchedulerKind, SchedulerSpec, Study
+from gantune.search.schedulers.kinds import (
+    SCHEDULERS,
+    SchedulerKind,
+    SchedulerSpec,
+    Study,
+    first_rung,
+)
 from gantune.search.spec import ExperimentSpec, ResourcesSpec, SamplerSpec, check
 from gantune.spaces.family import FAMILY_SPACES, FamilySpace
 from gantune.spaces.params import Float
@@ -114,7 +120,7 @@ def trial_constants(spec: ExperimentSpec) -> dict[str, Any]:
 def scheduler_of(spec: ExperimentSpec) -> SchedulerSpec:
     """The scheduler section with its kind's defaults (the first rung) filled in."""
     s = spec.scheduler
-    grace = s.grace_period or SCHEDULERS.get(s.kind).default_grace
+    grace = first_rung(s.kind, s.grace_period)
     check(
         1 <= grace <= s.max_t,
         f"scheduler.grace_period must be in [1, max_t={s.max_t}], not {grace}",

@@ -60,6 +60,14 @@ class SchedulerKind:
 SCHEDULERS: Registry[SchedulerKind] = Registry("scheduler")
 
 
+def first_rung(kind: str, grace_period: int) -> int:
+    """The iteration of the first rung: the spec's `grace_period`, or when it is 0 the
+    kind's default (an experiment's saved spec keeps the 0)."""
+    if grace_period:
+        return grace_period
+    return SCHEDULERS.get(kind).default_grace if kind in SCHEDULERS else 1
+
+
 def tune_domain(param: Any) -> Any:
     """A preset param as a Tune sampling domain (PBT samples and mutates without Optuna)."""
     from ray import tune

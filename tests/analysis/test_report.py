@@ -111,3 +111,22 @@ def test_screenshot_is_not_blank(report, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=float)
     assert pixels.std() > 20  # text, tables and plots, not a white page
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200
+
+
+def test_a_saved_spec_that_leaves_the_first_rung_to_its_kind_reports_the_kind_s_rungs(
+    tiny_experiment, tmp_path
+):
+    """A thaw study's saved spec keeps `grace_period: 0` (the kind's default, 2); the report
+    once read the 0 as the first rung and looped for ever building the rungs."""
+    import yaml
+
+    directory = tmp_path / "thaw"
+    shutil.copytree(tiny_experiment[0], directory)
+    spec_path = directory / "spec.yaml"
+    spec = yaml.safe_load(spec_path.read_text())
+    spec["scheduler"] = {"kind": "thaw", "max_t": 4, "grace_period": 0, "reduction_factor": 2}
+    spec_path.write_text(yaml.safe_dump(spec))
+    output = tmp_path / "report.html"
+    assert main(["report", str(directory), "-o", str(output)]) == 0
+    page = output.read_text()
+    assert '"x":["2","4"]' in page and '"x":["1","2","4"]' not in page

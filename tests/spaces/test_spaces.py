@@ -134,3 +134,11 @@ def test_unknown_names_list_the_choices():
         GAN.preset("wide")
     with pytest.raises(ValueError, match="unknown family 'nope'; valid choices: classifier"):
         spaces.get_family("nope")
+
+
+@pytest.mark.parametrize(("grace", "factor"), [(0, 2), (1, 1), (-1, 3)])
+def test_rungs_refuse_a_first_rung_or_factor_that_would_never_reach_max_t(grace, factor):
+    from gantune.spaces.rungs import asha_rungs
+
+    with pytest.raises(ValueError, match="grace_period >= 1 and reduction_factor >= 2"):
+        asha_rungs(6, grace, factor)
