@@ -224,7 +224,8 @@ def sample_grids(grids: list[tuple[str, str | Path]]) -> go.Figure:
 
 
 def rung_survival(frame: pd.DataFrame, rungs: list[int]) -> go.Figure:
-    """How many trials of each variant reached each ASHA rung."""
+    """How many trials of each variant reached each rung (ASHA's milestones; thaw's are
+    the same)."""
     final = final_rows(frame)
     palette = colours(final["variant"].unique().tolist())
     figure = go.Figure()
@@ -236,7 +237,7 @@ def rung_survival(frame: pd.DataFrame, rungs: list[int]) -> go.Figure:
             )
         )
     figure.update_layout(
-        barmode="stack", title="trials alive at each ASHA rung", legend_title=key_of(frame)
+        barmode="stack", title="trials alive at each rung", legend_title=key_of(frame)
     )
     figure.update_xaxes(title="rung (iteration)", type="category")
     figure.update_yaxes(title="trials reaching it")

@@ -153,7 +153,7 @@ SENTENCES = {
         "to 90th percentiles.",
     ),
     "rungs": (
-        "Trials per ASHA rung",
+        "Trials per rung of the scheduler",
         "How many trials of each variant survived to each rung: where the search spent its "
         "compute.",
     ),

@@ -58,15 +58,16 @@ class Palettes:
 
     def __init__(self, colour: torch.Tensor, labels: torch.Tensor, seed: int = 0) -> None:
         rng = np.random.default_rng(seed)
-        colours, labels_np = item_tints(colour), labels.cpu().numpy()
+        labels_np = labels.cpu().numpy()
         self.members: dict[int, np.ndarray] = {}
         self.reach: dict[int, float] = {}
         for label in np.unique(labels_np[labels_np >= 0]):
             chosen = np.flatnonzero(labels_np == label)
             chosen = rng.permutation(chosen)[:PER_CLASS]
-            members = colours[chosen]
-            if len(members) < 2:
+            if len(chosen) < 2:
                 continue
+            # tints of the kept items only: a tint is per item, and the split has 60k
+            members = item_tints(colour[torch.as_tensor(chosen, device=colour.device)])
             distances = np.linalg.norm(members[:, None] - members[None], axis=-1)
             np.fill_diagonal(distances, np.inf)
             self.members[int(label)] = members
