@@ -69,3 +69,6 @@ def test_a_search_with_pause_and_thaw_pauses_resumes_and_ends(ray_address, tmp_p
     assert (iterations["count"] == iterations["max"]).all()  # none missing
     assert (iterations["max"] == 4).all()  # drop 0.9: every paused trial was finished
     assert_store_matches_tune(directory, "thaw")
+    # its saved spec keeps grace_period 0 (the kind's default): the report once looped on it
+    assert main(["report", str(directory)]) == 0
+    assert '"x":["2","4"]' in (directory / "report.html").read_text()

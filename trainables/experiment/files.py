@@ -250,10 +250,10 @@ def snapshot_trials(experiment_dir: Path) -> list[SnapshotTrial]:
     (after a hard kill and a resume, orphan trial dirs may lie beside them)."""
     from gantune.trainables.ray_internals import check_ray
 
-    check_ray("Tune's experiment snapshot format")
     snapshot = latest_snapshot(experiment_dir)
     if snapshot is None:
-        return []
+        return []  # no Tune run (a run without Ray): nothing of Ray's to check
+    check_ray("Tune's experiment snapshot format")
     trials = []
     for trial_json, metadata_json in read_snapshot(snapshot)["trial_data"]:
         trial, metadata = loads(trial_json), loads(metadata_json)
