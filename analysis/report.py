@@ -29,7 +29,9 @@ STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1200px; margin: 2em auto; color: #222; }
 h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
 p.lead { font-size: 1.1em; background: #f4f6fa; padding: 0.8em 1em; border-radius: 6px; }
-table { border-collapse: collapse; margin: 1em 0; } td, th { padding: 4px 10px; text-align: right; }
+table { border-collapse: collapse; margin: 1em 0; }
+table { display: block; max-width: 100%; overflow-x: auto; }  /* wide ones scroll */
+td, th { padding: 4px 10px; text-align: right; }
 th { background: #eef; } tr:nth-child(even) td { background: #fafafa; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
 """
