@@ -131,7 +131,7 @@ def gantune(copy, *args):
         [sys.executable, "-m", "gantune.search.cli", *args],
         cwd=copy,
         env={
-            "PYTHONPATH": str(copy),
+            "PYTHONPATH": str(copy.parent),  # gantune.* from the copy
             "RAY_USAGE_STATS_ENABLED": "0",
             "PATH": "/usr/bin:/bin",
             "HOME": str(copy),
@@ -147,7 +147,7 @@ def gantune(copy, *args):
 
 @pytest.mark.slow
 def test_a_family_of_its_own_files_is_found_everywhere(tmp_path):
-    copy = tmp_path / "gantune"
+    copy = tmp_path / "gantune"  # on PYTHONPATH as tmp_path: found before the installed one
     for package in ("spaces", "trainables", "search", "analysis"):
         shutil.copytree(
             ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
