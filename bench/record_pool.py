@@ -11,7 +11,8 @@ deviation of the final value of the pool's best trial evaluated again under
 
 The pools kept in bench/data/ were made so (each FIFO study first, with
 `gantune search --study NAME`; `lucic-long` twice, the second time `-s seed=1 --name
-lucic-long-seed1`).
+lucic-long-seed1`); `lucic-gpu` by `bench/gpu_lucic.sh` on a GPU machine (its own
+experiment layout, trained without Ray).
 """
 
 from __future__ import annotations
